@@ -1,0 +1,95 @@
+//! The command line: argument parsing, progress, messages and exit codes.
+//! No domain logic lives here.
+
+pub mod commands;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Exit status: every rule passed / everything written.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: bad usage, or an input that could not be read.
+pub const EXIT_BAD_INPUT: i32 = 2;
+
+/// Render a master creative into every ad format, on brand.
+#[derive(Debug, Parser)]
+#[command(name = "brandfit", version, about)]
+pub struct Cli {
+    /// Parallel jobs. Default: all cores.
+    #[arg(short = 'j', long = "jobs", global = true)]
+    pub jobs: Option<usize>,
+    /// Largest photo accepted, in megapixels.
+    #[arg(long, global = true, default_value_t = 100.0)]
+    pub max_megapixels: f64,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render creatives into every target format (image + layout sidecar).
+    Render {
+        /// Creative TOML files.
+        #[arg(required = true)]
+        creatives: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(short = 'o', long = "out", default_value = "out")]
+        out: PathBuf,
+        /// Format ids (comma-separated), overriding the creative's list.
+        #[arg(long, value_delimiter = ',')]
+        formats: Option<Vec<String>>,
+        /// File type: png where it meets the weight limit, else jpeg (auto).
+        #[arg(long = "type", value_enum, default_value_t = FileTypeArg::Auto)]
+        file_type: FileTypeArg,
+    },
+    /// Check brand guides and creatives without rendering.
+    Validate {
+        /// TOML files (brand guides or creatives).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// List the ad formats with platform, weight limit and unsafe insets.
+    Formats {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// Also list this brand guide's own formats.
+        #[arg(long)]
+        brand: Option<PathBuf>,
+    },
+}
+
+/// `--type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileTypeArg {
+    /// PNG where it meets the format's limit, else JPEG at the highest quality that fits.
+    Auto,
+    /// PNG (palette-quantised if needed for the limit).
+    Png,
+    /// JPEG.
+    Jpeg,
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_BAD_INPUT } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let threads = cli.jobs.unwrap_or(0);
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool,
+        Err(e) => {
+            eprintln!("error: cannot start {threads} worker threads: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    pool.install(|| commands::run(cli))
+}

@@ -1,0 +1,228 @@
+//! Choosing the background crop. A saliency map (edges, saturation, skin
+//! tones — the smartcrop recipe) is computed once per master at a few
+//! hundred pixels; each format then scores cover-crop windows along its free
+//! axis, rewarding salient content in frame and penalising salient content
+//! under the text, button and logo regions. The regions come from the
+//! layout's arrangement, never from the copy, so a copy change never moves
+//! the crop.
+
+use image::RgbImage;
+
+use crate::geom::{Rect, Size};
+
+/// Long side of the saliency map, in map pixels.
+const MAP_SIDE: u32 = 320;
+/// Weight of salient content hidden under a keep-clear region.
+const OCCLUSION_PENALTY: f64 = 1.6;
+
+/// Where the interesting content of a master image is, at low resolution.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SaliencyMap {
+    /// Map width.
+    pub width: u32,
+    /// Map height.
+    pub height: u32,
+    /// Map pixels per master pixel.
+    pub scale: f64,
+    /// Saliency per map pixel, row-major.
+    pub values: Vec<f32>,
+}
+
+/// A crop window in master pixels (fractional edges are fine for resampling).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Crop {
+    /// Left edge.
+    pub x: f64,
+    /// Top edge.
+    pub y: f64,
+    /// Width.
+    pub w: f64,
+    /// Height.
+    pub h: f64,
+}
+
+impl SaliencyMap {
+    /// Computes the map from a thumbnail of the master (long side about
+    /// `MAP_SIDE`), where `scale` maps master pixels to thumbnail pixels.
+    pub fn from_thumbnail(thumb: &RgbImage, scale: f64) -> SaliencyMap {
+        let (w, h) = thumb.dimensions();
+        let idx = |x: u32, y: u32| (y * w + x) as usize;
+        let luma: Vec<f32> = thumb
+            .pixels()
+            .map(|p| 0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32)
+            .collect();
+        let mut values = vec![0f32; (w * h) as usize];
+        for y in 0..h {
+            for x in 0..w {
+                let at = |dx: i32, dy: i32| {
+                    let xx = (x as i32 + dx).clamp(0, w as i32 - 1) as u32;
+                    let yy = (y as i32 + dy).clamp(0, h as i32 - 1) as u32;
+                    luma[idx(xx, yy)]
+                };
+                let gx = at(1, -1) + 2.0 * at(1, 0) + at(1, 1) - at(-1, -1) - 2.0 * at(-1, 0) - at(-1, 1);
+                let gy = at(-1, 1) + 2.0 * at(0, 1) + at(1, 1) - at(-1, -1) - 2.0 * at(0, -1) - at(1, -1);
+                let edge = ((gx * gx + gy * gy).sqrt() / 1020.0).min(1.0);
+                let p = thumb.get_pixel(x, y).0.map(|c| c as f32);
+                let (max, min) = (p[0].max(p[1]).max(p[2]), p[0].min(p[1]).min(p[2]));
+                let saturation = if max > 0.0 { (max - min) / max } else { 0.0 };
+                // Brightness-weighted so dark noise does not count as colour.
+                let saturation = saturation * (max / 255.0).sqrt();
+                let skin = skin_likelihood(p);
+                values[idx(x, y)] = 0.5 * edge + 0.3 * saturation + 0.6 * skin;
+            }
+        }
+        let values = box_blur(&box_blur(&values, w, h, 2), w, h, 2);
+        SaliencyMap { width: w, height: h, scale, values }
+    }
+
+    /// The thumbnail size to compute the map from, for a master of `size`.
+    pub fn thumbnail_size(size: Size) -> (u32, u32, f64) {
+        let scale = (MAP_SIDE as f64 / size.w.max(size.h) as f64).min(1.0);
+        let w = ((size.w as f64 * scale).round() as u32).max(1);
+        let h = ((size.h as f64 * scale).round() as u32).max(1);
+        (w, h, scale)
+    }
+
+    fn integral(&self) -> Vec<f64> {
+        let (w, h) = (self.width as usize, self.height as usize);
+        let mut sum = vec![0f64; (w + 1) * (h + 1)];
+        for y in 0..h {
+            let mut row = 0f64;
+            for x in 0..w {
+                row += self.values[y * w + x] as f64;
+                sum[(y + 1) * (w + 1) + x + 1] = sum[y * (w + 1) + x + 1] + row;
+            }
+        }
+        sum
+    }
+}
+
+/// Sum of an integral image over map pixels [x0, x1) × [y0, y1), with
+/// fractional edges clamped to the map.
+fn area_sum(sum: &[f64], w: usize, h: usize, x0: f64, y0: f64, x1: f64, y1: f64) -> f64 {
+    let cx = |v: f64| (v.round().max(0.0) as usize).min(w);
+    let cy = |v: f64| (v.round().max(0.0) as usize).min(h);
+    let (x0, x1, y0, y1) = (cx(x0), cx(x1), cy(y0), cy(y1));
+    if x1 <= x0 || y1 <= y0 {
+        return 0.0;
+    }
+    let at = |x: usize, y: usize| sum[y * (w + 1) + x];
+    at(x1, y1) - at(x0, y1) - at(x1, y0) + at(x0, y0)
+}
+
+fn skin_likelihood([r, g, b]: [f32; 3]) -> f32 {
+    let cb = 128.0 - 0.168736 * r - 0.331264 * g + 0.5 * b;
+    let cr = 128.0 + 0.5 * r - 0.418688 * g - 0.081312 * b;
+    let y = 0.299 * r + 0.587 * g + 0.114 * b;
+    if (80.0..=250.0).contains(&y) && (77.0..=127.0).contains(&cb) && (137.0..=170.0).contains(&cr) {
+        1.0
+    } else {
+        0.0
+    }
+}
+
+fn box_blur(v: &[f32], w: u32, h: u32, r: i32) -> Vec<f32> {
+    let (w, h) = (w as i32, h as i32);
+    let pass = |src: &[f32], horizontal: bool| -> Vec<f32> {
+        let mut out = vec![0f32; src.len()];
+        for y in 0..h {
+            for x in 0..w {
+                let mut acc = 0f32;
+                for d in -r..=r {
+                    let (xx, yy) = if horizontal { ((x + d).clamp(0, w - 1), y) } else { (x, (y + d).clamp(0, h - 1)) };
+                    acc += src[(yy * w + xx) as usize];
+                }
+                out[(y * w + x) as usize] = acc / (2 * r + 1) as f32;
+            }
+        }
+        out
+    };
+    pass(&pass(v, true), false)
+}
+
+/// The cover crop of a `master`-sized image for an `output`-sized canvas:
+/// centred on `focus` when given, else the best-scoring window of `map`
+/// with `keep_clear` (output pixels) penalised.
+pub fn choose(master: Size, output: Size, focus: Option<[f32; 2]>, map: Option<&SaliencyMap>, keep_clear: &[Rect]) -> Crop {
+    let s = (output.w as f64 / master.w as f64).max(output.h as f64 / master.h as f64);
+    let (cw, ch) = ((output.w as f64 / s).min(master.w as f64), (output.h as f64 / s).min(master.h as f64));
+    let (free_x, free_y) = (master.w as f64 - cw, master.h as f64 - ch);
+    let centred = |fx: f64, fy: f64| Crop {
+        x: (fx * master.w as f64 - cw / 2.0).clamp(0.0, free_x),
+        y: (fy * master.h as f64 - ch / 2.0).clamp(0.0, free_y),
+        w: cw,
+        h: ch,
+    };
+    if let Some([fx, fy]) = focus {
+        return centred(fx as f64, fy as f64);
+    }
+    let Some(map) = map else { return centred(0.5, 0.5) };
+    if free_x < 1.0 && free_y < 1.0 {
+        return centred(0.5, 0.5);
+    }
+
+    let sum = map.integral();
+    let (mw, mh) = (map.width as usize, map.height as usize);
+    let k = map.scale; // master px -> map px
+    let total = area_sum(&sum, mw, mh, 0.0, 0.0, mw as f64, mh as f64).max(1e-9);
+    let steps = 64;
+    let mut best = (f64::MIN, centred(0.5, 0.5));
+    for i in 0..=steps {
+        let t = i as f64 / steps as f64;
+        let crop = Crop { x: free_x * t, y: free_y * t, w: cw, h: ch };
+        let inside = area_sum(&sum, mw, mh, crop.x * k, crop.y * k, (crop.x + cw) * k, (crop.y + ch) * k);
+        let hidden: f64 = keep_clear
+            .iter()
+            .map(|r| {
+                let x0 = (crop.x + r.x as f64 / s) * k;
+                let y0 = (crop.y + r.y as f64 / s) * k;
+                area_sum(&sum, mw, mh, x0, y0, x0 + r.w as f64 / s * k, y0 + r.h as f64 / s * k)
+            })
+            .sum();
+        // A slight pull to the centre breaks ties on flat images.
+        let centre_bias = -0.02 * (t - 0.5).abs();
+        let score = (inside - OCCLUSION_PENALTY * hidden) / total + centre_bias;
+        if score > best.0 {
+            best = (score, crop);
+        }
+    }
+    best.1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map_with_subject_at(x: u32) -> SaliencyMap {
+        let mut img = RgbImage::from_pixel(300, 100, image::Rgb([128, 128, 128]));
+        for yy in 40..60 {
+            for xx in x..x + 20 {
+                img.put_pixel(xx, yy, image::Rgb([230, 40, 40]));
+            }
+        }
+        SaliencyMap::from_thumbnail(&img, 1.0)
+    }
+
+    #[test]
+    fn frames_the_subject() {
+        let map = map_with_subject_at(240);
+        let crop = choose(Size::new(300, 100), Size::new(100, 100), None, Some(&map), &[]);
+        assert!(crop.x <= 240.0 && crop.x + crop.w >= 260.0, "{crop:?}");
+    }
+
+    #[test]
+    fn keeps_the_subject_out_from_under_text() {
+        let map = map_with_subject_at(140);
+        // Text covers the left half of a 200x100 output.
+        let text = Rect::new(0, 0, 100, 100);
+        let crop = choose(Size::new(300, 100), Size::new(200, 100), None, Some(&map), &[text]);
+        let subject_in_output = 140.0 - crop.x;
+        assert!(subject_in_output >= 100.0, "subject under text: {crop:?}");
+    }
+
+    #[test]
+    fn focus_wins_and_clamps() {
+        let crop = choose(Size::new(400, 100), Size::new(100, 100), Some([1.0, 0.5]), None, &[]);
+        assert_eq!((crop.x, crop.w), (300.0, 100.0));
+    }
+}

@@ -1,0 +1,182 @@
+//! Brand fonts: loading, shaping with HarfRust (kerning, ligatures) and the
+//! metrics layout needs. Glyphs are drawn by id with ab_glyph in `raster`.
+
+use std::path::Path;
+use std::str::FromStr;
+
+use ab_glyph::{Font as _, FontArc, FontVec};
+
+use crate::error::{Error, InputKind, Location, Result};
+use crate::spec::FontRef;
+
+/// One loaded font face.
+pub struct Face {
+    /// The brand guide's reference to it.
+    pub source: FontRef,
+    shaping: harfrust::Font,
+    outlines: FontArc,
+    /// Design units per em.
+    pub units_per_em: f32,
+    /// Ascender in design units (positive, above the baseline).
+    pub ascent: f32,
+    /// Descender in design units (negative, below the baseline).
+    pub descent: f32,
+}
+
+impl std::fmt::Debug for Face {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Face").field("file", &self.source.file).field("index", &self.source.index).finish()
+    }
+}
+
+/// A glyph after shaping, in design units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShapedGlyph {
+    /// Glyph id in the face (0 is .notdef: the character is missing).
+    pub id: u16,
+    /// Byte offset in the shaped text of the character it came from.
+    pub cluster: u32,
+    /// Pen advance.
+    pub advance: i32,
+    /// Horizontal offset from the pen.
+    pub dx: i32,
+    /// Vertical offset from the pen (up is positive).
+    pub dy: i32,
+}
+
+impl Face {
+    /// Loads a face from a font file (a `.ttc` by its face index).
+    pub fn load(source: &FontRef) -> Result<Face> {
+        let data = std::fs::read(&source.file).map_err(|e| Error::read(&source.file, e))?;
+        Face::from_data(source.clone(), data)
+    }
+
+    /// A face from font bytes already in memory.
+    pub fn from_data(source: FontRef, data: Vec<u8>) -> Result<Face> {
+        let bad = |why: &str| {
+            Error::invalid_with_hint(
+                Location::file(&source.file),
+                InputKind::Font,
+                format!("cannot load font (face {}): {why}", source.index),
+                "use an OpenType .otf/.ttf, or a .ttc with a valid `index`",
+            )
+        };
+        let outlines = FontVec::try_from_vec_and_index(data.clone(), source.index)
+            .map_err(|_| bad("not a valid OpenType font"))?;
+        let shaping = harfrust::Font::new(data, source.index).ok_or_else(|| bad("no font at that index"))?;
+        let units_per_em = outlines.units_per_em().ok_or_else(|| bad("missing units per em"))?;
+        Ok(Face {
+            source,
+            units_per_em,
+            ascent: outlines.ascent_unscaled(),
+            descent: outlines.descent_unscaled(),
+            outlines: FontArc::new(outlines),
+            shaping,
+        })
+    }
+
+    /// The file it was loaded from.
+    pub fn path(&self) -> &Path {
+        &self.source.file
+    }
+
+    /// Shapes one run of text (one font, one direction), in design units.
+    pub fn shape(&self, text: &str, lang: Option<&str>) -> Vec<ShapedGlyph> {
+        let font = harfrust::ShaperFont::new(&self.shaping);
+        let mut buffer = harfrust::Buffer::new();
+        buffer.push_str(text);
+        if let Some(lang) = lang.and_then(|l| harfrust::Language::from_str(l).ok()) {
+            buffer.set_language(Some(lang));
+        }
+        buffer.guess_segment_properties();
+        if harfrust::shape(&font, &mut buffer, harfrust::ShapeOptions::new()).is_err() {
+            // A malformed font table: fall back to nominal glyphs and advances
+            // so the text still measures and draws, as HarfBuzz's fallback does.
+            return text
+                .char_indices()
+                .map(|(i, c)| {
+                    let id = self.outlines.glyph_id(c);
+                    ShapedGlyph {
+                        id: id.0,
+                        cluster: i as u32,
+                        advance: self.outlines.h_advance_unscaled(id).round() as i32,
+                        dx: 0,
+                        dy: 0,
+                    }
+                })
+                .collect();
+        }
+        buffer
+            .glyph_infos()
+            .iter()
+            .zip(buffer.glyph_positions())
+            .map(|(info, pos)| ShapedGlyph {
+                id: u16::try_from(info.glyph_id).unwrap_or(0),
+                cluster: info.cluster,
+                advance: pos.x_advance,
+                dx: pos.x_offset,
+                dy: pos.y_offset,
+            })
+            .collect()
+    }
+
+    /// Pixels per design unit at `size` px per em.
+    pub fn scale(&self, size: f32) -> f32 {
+        size / self.units_per_em
+    }
+
+    /// ab_glyph's scale for `size` px per em (its `PxScale` is ascent−descent height).
+    pub fn px_scale(&self, size: f32) -> ab_glyph::PxScale {
+        ab_glyph::PxScale::from(size * (self.ascent - self.descent) / self.units_per_em)
+    }
+
+    /// The outline font, for drawing glyphs by id.
+    pub fn outlines(&self) -> &FontArc {
+        &self.outlines
+    }
+
+    /// True when the face maps `c` to a real glyph.
+    pub fn has_char(&self, c: char) -> bool {
+        self.outlines.glyph_id(c).0 != 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    fn inter_bold() -> Face {
+        let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/fonts/Inter-Bold.otf");
+        Face::load(&FontRef { file, index: 0, written: "Inter-Bold.otf".into() }).unwrap()
+    }
+
+    #[test]
+    fn gpos_kerning_applies() {
+        // Inter kerns "AV" in GPOS only; shaped advances must be tighter
+        // than the sum of nominal advances.
+        let face = inter_bold();
+        let kerned: i32 = face.shape("AV", None).iter().map(|g| g.advance).sum();
+        let a: i32 = face.shape("A", None)[0].advance;
+        let v: i32 = face.shape("V", None)[0].advance;
+        assert!(kerned < a + v, "AV {kerned} vs A+V {}", a + v);
+    }
+
+    #[test]
+    fn missing_characters_shape_to_notdef() {
+        let face = inter_bold();
+        let glyphs = face.shape("a\u{0E01}", None);
+        assert!(glyphs.iter().any(|g| g.id == 0));
+        assert!(!face.has_char('\u{0E01}'));
+    }
+
+    #[test]
+    fn not_a_font_is_a_clear_error() {
+        let err = Face::from_data(
+            FontRef { file: "x.otf".into(), index: 0, written: "x.otf".into() },
+            b"not a font".to_vec(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("x.otf: cannot load font"), "{err}");
+    }
+}

@@ -1,0 +1,195 @@
+//! Rendering jobs: creatives × variants × formats, in parallel. Each brand's
+//! fonts and logo are loaded once and each master photo is decoded once per
+//! process, then shared by every format that uses it. One failing output
+//! never stops the others.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::error::{Error, Result};
+use crate::kit::BrandKit;
+use crate::layout;
+use crate::output::{self, TypeChoice};
+use crate::raster::{self, Master, background::DEFAULT_MAX_PIXELS};
+use crate::sidecar::Sidecar;
+use crate::spec::creative::{BackgroundFill, Variant};
+use crate::spec::{Creative, Format};
+
+/// Options of a render run.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Output root. Default: `out`.
+    pub out_dir: PathBuf,
+    /// Format ids overriding the creative's list. Default: none.
+    pub formats: Option<Vec<String>>,
+    /// File type. Default: auto.
+    pub file_type: TypeChoice,
+    /// Largest master photo accepted, in pixels. Default: 100 megapixels.
+    pub max_pixels: u64,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        Self { out_dir: PathBuf::from("out"), formats: None, file_type: TypeChoice::Auto, max_pixels: DEFAULT_MAX_PIXELS }
+    }
+}
+
+/// One written banner.
+#[derive(Debug, Clone)]
+pub struct Output {
+    /// The image file.
+    pub image: PathBuf,
+    /// Its layout sidecar.
+    pub sidecar: PathBuf,
+    /// Format id.
+    pub format: String,
+    /// Variant id, if any.
+    pub variant: Option<String>,
+    /// What the sidecar records.
+    pub record: Sidecar,
+}
+
+/// One banner to make.
+#[derive(Debug, Clone)]
+pub struct Task {
+    /// The creative.
+    pub creative: Arc<Creative>,
+    /// Index into its variants, if any.
+    pub variant: Option<usize>,
+    /// The format.
+    pub format: Format,
+}
+
+impl Task {
+    fn variant(&self) -> Option<&Variant> {
+        self.variant.map(|i| &self.creative.variants[i])
+    }
+
+    /// Where the image goes: `<out>/<name>[/<variant>]/<format>.<ext>` (extension added later).
+    pub fn stem(&self, out_dir: &Path) -> PathBuf {
+        let mut dir = out_dir.join(&self.creative.name);
+        if let Some(v) = self.variant() {
+            dir = dir.join(&v.id);
+        }
+        dir.join(&self.format.id)
+    }
+}
+
+/// The tasks of one creative.
+pub fn tasks(creative: &Arc<Creative>, opts: &RenderOptions) -> Result<Vec<Task>> {
+    let formats = match &opts.formats {
+        Some(ids) => ids
+            .iter()
+            .map(|id| {
+                creative.brand.format(id).ok_or_else(|| {
+                    let hint = creative.brand.catalog.suggest(id).map_or(
+                        "use an id from `brandfit formats` or a size such as 640x360".to_string(),
+                        |s| format!("did you mean `{s}`?"),
+                    );
+                    Error::invalid_with_hint(
+                        crate::error::Location::file("--formats"),
+                        crate::error::InputKind::Toml,
+                        format!("unknown format `{id}`"),
+                        hint,
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
+        None => creative.formats.clone(),
+    };
+    let variants: Vec<Option<usize>> =
+        if creative.variants.is_empty() { vec![None] } else { (0..creative.variants.len()).map(Some).collect() };
+    Ok(variants
+        .into_iter()
+        .flat_map(|v| formats.iter().map(move |f| (v, f.clone())))
+        .map(|(variant, format)| Task { creative: creative.clone(), variant, format })
+        .collect())
+}
+
+/// Shared, loaded inputs: brand kits by guide path, masters by photo path.
+#[derive(Default)]
+pub struct Assets {
+    kits: BTreeMap<PathBuf, std::result::Result<Arc<BrandKit>, Arc<Error>>>,
+    masters: BTreeMap<PathBuf, std::result::Result<Arc<Master>, Arc<Error>>>,
+}
+
+impl Assets {
+    /// Loads everything the tasks need, each file once (masters in parallel).
+    pub fn load(tasks: &[Task], max_pixels: u64) -> Assets {
+        let mut assets = Assets::default();
+        for t in tasks {
+            let brand = &t.creative.brand;
+            assets
+                .kits
+                .entry(brand.path.clone())
+                .or_insert_with(|| BrandKit::load(brand.clone()).map(Arc::new).map_err(Arc::new));
+        }
+        let mut photos: Vec<PathBuf> = tasks
+            .iter()
+            .filter_map(|t| match t.creative.copy_for(t.variant(), &t.format).background.fill {
+                BackgroundFill::Image(p) => Some(p),
+                BackgroundFill::Color(_) => None,
+            })
+            .collect();
+        photos.sort();
+        photos.dedup();
+        let decoded: Vec<_> = photos
+            .into_par_iter()
+            .map(|p| {
+                let m = Master::load(&p, max_pixels).map(Arc::new).map_err(Arc::new);
+                (p, m)
+            })
+            .collect();
+        assets.masters.extend(decoded);
+        assets
+    }
+}
+
+/// Renders, encodes and writes one task.
+pub fn run(task: &Task, assets: &Assets, opts: &RenderOptions) -> std::result::Result<Output, Arc<Error>> {
+    let kit = assets.kits.get(&task.creative.brand.path).expect("kit loaded for every task").clone()?;
+    let copy = task.creative.copy_for(task.variant(), &task.format);
+    let master = match &copy.background.fill {
+        BackgroundFill::Image(p) => Some(assets.masters.get(p).expect("master loaded for every photo").clone()?),
+        BackgroundFill::Color(_) => None,
+    };
+    let layout = layout::layout(&copy, &kit, &task.format).map_err(Arc::new)?;
+    let rendered = raster::render(&layout, &kit, master.as_deref());
+    let encoded = output::encode(&rendered.image, opts.file_type, task.format.max_bytes());
+    let record = Sidecar::new(&layout, &rendered, &encoded, &kit);
+
+    let stem = task.stem(&opts.out_dir);
+    let image = stem.with_extension(encoded.file_type.extension());
+    let sidecar = stem.with_extension("layout.json");
+    let inputs = task.creative.input_files();
+    output::guard_inputs(&image, &inputs).map_err(Arc::new)?;
+    output::guard_inputs(&sidecar, &inputs).map_err(Arc::new)?;
+    // A previous run may have written the other type; remove it so a folder
+    // never holds two images of one format.
+    for other in ["png", "jpg"] {
+        let stale = stem.with_extension(other);
+        if stale != image && stale.is_file() && output::guard_inputs(&stale, &inputs).is_ok() {
+            let _ = std::fs::remove_file(stale);
+        }
+    }
+    output::write_atomic(&image, &encoded.bytes).map_err(Arc::new)?;
+    output::write_atomic(&sidecar, record.to_json().as_bytes()).map_err(Arc::new)?;
+    Ok(Output {
+        image,
+        sidecar,
+        format: task.format.id.clone(),
+        variant: task.variant().map(|v| v.id.clone()),
+        record,
+    })
+}
+
+/// Renders every task of one creative (a convenience for library users).
+pub fn render_creative(creative: &Creative, opts: &RenderOptions) -> Result<Vec<std::result::Result<Output, Arc<Error>>>> {
+    let creative = Arc::new(creative.clone());
+    let tasks = tasks(&creative, opts)?;
+    let assets = Assets::load(&tasks, opts.max_pixels);
+    Ok(tasks.par_iter().map(|t| run(t, &assets, opts)).collect())
+}

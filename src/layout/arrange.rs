@@ -1,0 +1,342 @@
+//! Where each layer goes, by the shape of the safe area: a row for strips
+//! (728x90, 320x50), a text column beside the photo for landscapes
+//! (1200x628), a vertical stack for squares, portraits, stories and
+//! skyscrapers. Regions depend only on the format, the brand and which
+//! layers are present — never on the copy — so a revision of the words
+//! never moves the crop, the logo or another layer.
+
+use crate::error::{Error, Result};
+use crate::geom::{Corner, Rect};
+use crate::spec::brand::LogoRules;
+use crate::spec::Format;
+
+/// A layer of the banner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    /// The headline.
+    Headline,
+    /// The body copy.
+    Body,
+    /// The call-to-action button.
+    Cta,
+    /// Small print.
+    Legal,
+    /// The brand logo.
+    Logo,
+}
+
+impl Role {
+    /// The name used in sidecars and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Headline => "headline",
+            Role::Body => "body",
+            Role::Cta => "cta",
+            Role::Legal => "legal",
+            Role::Logo => "logo",
+        }
+    }
+}
+
+/// The family of arrangement chosen for a format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Arrangement {
+    /// One row: text, button, logo (aspect >= 3).
+    Strip,
+    /// Text column on one side, photo on the other (1.45 <= aspect < 3).
+    Landscape,
+    /// Headline on top, button and logo at the bottom (aspect < 1.45).
+    Stack,
+}
+
+/// Which optional layers the copy has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Present {
+    /// Body copy.
+    pub body: bool,
+    /// Button.
+    pub cta: bool,
+    /// Small print.
+    pub legal: bool,
+}
+
+/// Line spacing of headline and CTA label, as a multiple of the size.
+pub const HEADLINE_LEADING: f32 = 1.18;
+/// Line spacing of body and legal.
+pub const BODY_LEADING: f32 = 1.35;
+
+/// The regions of one format.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The family.
+    pub arrangement: Arrangement,
+    /// The logo box, exact.
+    pub logo: Rect,
+    /// Region of each text layer and the button.
+    pub regions: Vec<(Role, Rect)>,
+    /// Layers dropped for lack of room, least important first.
+    pub hidden: Vec<Role>,
+}
+
+impl Plan {
+    /// The region of a role, if it has one.
+    pub fn region(&self, role: Role) -> Option<Rect> {
+        self.regions.iter().find(|(r, _)| *r == role).map(|(_, b)| *b)
+    }
+}
+
+/// Inputs of the arrangement that come from the brand.
+#[derive(Debug, Clone, Copy)]
+pub struct BrandGeometry<'a> {
+    /// Logo rules.
+    pub logo: &'a LogoRules,
+    /// Visible width over height of the logo artwork.
+    pub logo_aspect: f32,
+    /// The corner actually used (mirrored for right-to-left copy).
+    pub corner: Corner,
+    /// The brand's minimum text size.
+    pub min_size: f32,
+}
+
+/// Arranges one format.
+pub fn plan(format: &Format, brand: BrandGeometry, present: Present) -> Result<Plan> {
+    let safe = format.safe_area();
+    let arrangement = match safe.w as f32 / safe.h.max(1) as f32 {
+        a if a >= 3.0 => Arrangement::Strip,
+        a if a >= 1.45 => Arrangement::Landscape,
+        _ => Arrangement::Stack,
+    };
+    let logo = logo_box(format, safe, arrangement, brand)?;
+    let margin = brand.logo.margin as i32;
+    let content = safe.inset(margin);
+    let gap = (margin / 2).max(4);
+    let line = |leading: f32| (brand.min_size * leading).ceil() as i32;
+    let mins = Mins {
+        headline: (line(HEADLINE_LEADING) as f32 * 1.6).ceil() as i32,
+        body: (line(BODY_LEADING) as f32 * 1.2).ceil() as i32,
+        legal: line(BODY_LEADING),
+        cta: line(HEADLINE_LEADING) + 2 * (brand.min_size * 0.55).ceil() as i32,
+    };
+    let ctx = Ctx { content, logo, corner: brand.corner, gap, mins, present, min_size: brand.min_size };
+    let (regions, hidden) = match arrangement {
+        Arrangement::Strip => ctx.strip(),
+        Arrangement::Landscape => ctx.landscape(),
+        Arrangement::Stack => ctx.stack(),
+    };
+    Ok(Plan { arrangement, logo, regions, hidden })
+}
+
+/// Minimum region heights for a layer to be worth showing.
+#[derive(Debug, Clone, Copy)]
+struct Mins {
+    headline: i32,
+    body: i32,
+    legal: i32,
+    cta: i32,
+}
+
+struct Ctx {
+    content: Rect,
+    logo: Rect,
+    corner: Corner,
+    gap: i32,
+    mins: Mins,
+    present: Present,
+    min_size: f32,
+}
+
+/// One slot of a vertical stack: a role (or a spacer), its share of the
+/// spare height, and the least height it needs.
+type Slot = (Option<Role>, f32, i32);
+
+impl Ctx {
+    fn strip(&self) -> (Vec<(Role, Rect)>, Vec<Role>) {
+        let c = self.content;
+        let (l, g) = (self.logo, self.gap);
+        let mut avail = if self.corner.is_left() {
+            Rect::from_edges(l.right() + 2 * g, c.y, c.right(), c.bottom())
+        } else {
+            Rect::from_edges(c.x, c.y, l.x - 2 * g, c.bottom())
+        };
+        let mut regions = Vec::new();
+        if self.present.cta {
+            let w = ((avail.w as f32 * 0.28) as i32).max((self.min_size * 6.5) as i32).min(avail.w * 2 / 5);
+            let h = c.h.min(((self.mins.cta as f32) * 1.8) as i32).max(self.mins.cta.min(c.h));
+            let y = c.y + (c.h - h) / 2;
+            // Text reads first, then the button: it sits at the end of the row.
+            let cta = Rect::new(avail.right() - w, y, w, h);
+            avail = Rect::from_edges(avail.x, c.y, cta.x - 2 * g, c.bottom());
+            regions.push((Role::Cta, cta));
+        }
+        let slots = [
+            (Some(Role::Headline), 3.0, self.mins.headline),
+            (Some(Role::Body), 2.0, self.mins.body),
+            (Some(Role::Legal), 1.0, self.mins.legal),
+        ];
+        let (stacked, hidden) = self.stack_slots(avail, &slots);
+        regions.extend(stacked);
+        (regions, hidden)
+    }
+
+    fn landscape(&self) -> (Vec<(Role, Rect)>, Vec<Role>) {
+        let c = self.content;
+        let (l, g) = (self.logo, self.gap);
+        let col_w = (c.w as f32 * 0.56).round() as i32;
+        // The text column reads from the left; a logo in a left corner
+        // shortens it from the top or bottom.
+        let mut col = Rect::new(c.x, c.y, col_w, c.h);
+        if col.overlaps(l.inset(-g)) {
+            col = if self.corner.is_top() {
+                Rect::from_edges(col.x, l.bottom() + 2 * g, col.right(), col.bottom())
+            } else {
+                Rect::from_edges(col.x, col.y, col.right(), l.y - 2 * g)
+            };
+        }
+        let slots = [
+            (Some(Role::Headline), 3.2, self.mins.headline),
+            (Some(Role::Body), 1.6, self.mins.body),
+            (None, 0.5, 0),
+            (Some(Role::Cta), 1.0, self.mins.cta),
+            (Some(Role::Legal), 0.5, self.mins.legal),
+        ];
+        self.stack_slots(col, &slots)
+    }
+
+    fn stack(&self) -> (Vec<(Role, Rect)>, Vec<Role>) {
+        let c = self.content;
+        let (l, g) = (self.logo, self.gap);
+        let mut regions = Vec::new();
+        let mut present = self.present;
+        let area = if self.corner.is_top() {
+            Rect::from_edges(c.x, l.bottom() + 2 * g, c.right(), c.bottom())
+        } else {
+            let beside = c.w - l.w - 2 * g;
+            if present.cta && beside as f32 >= 0.45 * c.w as f32 {
+                // Button and logo share the bottom row.
+                let h = self.mins.cta.max(l.h).max((self.mins.cta as f32 * 1.5) as i32).min(c.h / 4);
+                let h = h.max(self.mins.cta);
+                let x = if self.corner.is_left() { l.right() + 2 * g } else { c.x };
+                let cta = Rect::new(x, c.bottom() - h, beside, h);
+                regions.push((Role::Cta, cta));
+                present.cta = false;
+                Rect::from_edges(c.x, c.y, c.right(), cta.y.min(l.y) - 2 * g)
+            } else {
+                Rect::from_edges(c.x, c.y, c.right(), l.y - 2 * g)
+            }
+        };
+        let slots = [
+            (Some(Role::Headline), 3.0, self.mins.headline),
+            (Some(Role::Body), 1.5, self.mins.body),
+            (None, 2.4, 0),
+            (Some(Role::Cta), if present.cta { 0.9 } else { 0.0 }, self.mins.cta),
+            (Some(Role::Legal), 0.45, self.mins.legal),
+        ];
+        let ctx = Ctx { present, ..*self };
+        let (stacked, hidden) = ctx.stack_slots(area, &slots);
+        regions.extend(stacked);
+        (regions, hidden)
+    }
+
+    /// Splits `area` top to bottom among the slots whose layers are
+    /// present, dropping legal and then body (then the button) until the
+    /// minimum heights fit. The headline is never dropped.
+    fn stack_slots(&self, area: Rect, slots: &[Slot]) -> (Vec<(Role, Rect)>, Vec<Role>) {
+        let mut kept: Vec<Slot> = slots
+            .iter()
+            .copied()
+            .filter(|(role, _, _)| match role {
+                Some(Role::Body) => self.present.body,
+                Some(Role::Cta) => self.present.cta,
+                Some(Role::Legal) => self.present.legal,
+                _ => true,
+            })
+            .collect();
+        let mut hidden = Vec::new();
+        let needed = |kept: &[Slot]| -> i32 {
+            let n = kept.iter().filter(|s| s.0.is_some()).count() as i32;
+            kept.iter().map(|s| s.2).sum::<i32>() + self.gap * (n - 1).max(0)
+        };
+        for drop in [Role::Legal, Role::Body, Role::Cta] {
+            if needed(&kept) <= area.h {
+                break;
+            }
+            if let Some(i) = kept.iter().position(|s| s.0 == Some(drop)) {
+                kept.remove(i);
+                hidden.push(drop);
+            }
+        }
+        let n_roles = kept.iter().filter(|s| s.0.is_some()).count() as i32;
+        let spare = (area.h - needed(&kept)).max(0) as f32;
+        let total_weight: f32 = kept.iter().map(|s| s.1).sum::<f32>().max(f32::EPSILON);
+        let mut y = area.y as f32;
+        let mut out = Vec::new();
+        let mut roles_seen = 0;
+        for (role, weight, min) in kept {
+            let h = min as f32 + spare * weight / total_weight;
+            let top = y.round() as i32;
+            y += h;
+            let bottom = (y.round() as i32).min(area.bottom());
+            if let Some(role) = role {
+                roles_seen += 1;
+                out.push((role, Rect::from_edges(area.x, top, area.right(), bottom.max(top + min.min(area.h)))));
+                if roles_seen < n_roles {
+                    y += self.gap as f32;
+                }
+            }
+        }
+        // The headline never goes, even when the area is smaller than its minimum.
+        if out.iter().all(|(r, _)| *r != Role::Headline) {
+            out.insert(0, (Role::Headline, area));
+        }
+        (out, hidden)
+    }
+}
+
+/// The logo's exact box: the brand's height rule, clamped so `min_width`
+/// and the margins hold and the logo never takes more than 35 % of the safe
+/// width (45 % in strips).
+fn logo_box(format: &Format, safe: Rect, arrangement: Arrangement, brand: BrandGeometry) -> Result<Rect> {
+    let rules = brand.logo;
+    let margin = rules.margin as i32;
+    let aspect = brand.logo_aspect.max(0.01);
+    let short = safe.w.min(safe.h) as f32;
+    let default_height = if arrangement == Arrangement::Strip { 0.5 } else { 0.12 };
+    let mut h = short * rules.height.unwrap_or(default_height);
+    let max_w_share = if arrangement == Arrangement::Strip { 0.30 } else { 0.35 };
+    let max_h = (safe.h - 2 * margin) as f32;
+    let max_w = ((safe.w - 2 * margin) as f32).min(safe.w as f32 * max_w_share);
+    h = h.min(max_h).min(max_w / aspect);
+    let min_w = rules.min_width.unwrap_or(1).max(1) as f32;
+    let too_small = |rule: &'static str, message: String| Error::FormatTooSmall {
+        format: format.id.clone(),
+        width: format.width,
+        height: format.height,
+        rule,
+        message,
+    };
+    if h * aspect < min_w {
+        h = min_w / aspect;
+        if h > max_h + 0.5 || min_w > (safe.w - 2 * margin) as f32 {
+            return Err(too_small(
+                "logo.min-size",
+                format!(
+                    "a logo {min_w:.0} px wide (min_width) is {h:.0} px tall, which does not fit with a {margin} px margin in a {}x{} safe area",
+                    safe.w, safe.h
+                ),
+            ));
+        }
+    }
+    let mut w = (h * aspect).round().max(min_w) as i32;
+    let mut hi = (w as f32 / aspect).round() as i32;
+    if hi > safe.h - 2 * margin {
+        hi = safe.h - 2 * margin;
+        w = ((hi as f32 * aspect).round() as i32).max(min_w as i32);
+    }
+    if hi < 1 || w + 2 * margin > safe.w || hi + 2 * margin > safe.h {
+        return Err(too_small(
+            "logo.margin",
+            format!("no room for the logo with a {margin} px margin in a {}x{} safe area", safe.w, safe.h),
+        ));
+    }
+    Ok(brand.corner.place(safe, w, hi, margin))
+}

@@ -1,0 +1,213 @@
+//! Layout: a pure function `(copy, brand kit, format) -> Layout` of boxes,
+//! font sizes, wrapped lines and colours. No pixels, no I/O.
+
+pub mod arrange;
+pub mod text;
+
+pub use arrange::{Arrangement, Role};
+pub use text::{Align, Line, VAlign};
+
+use crate::color::Rgb;
+use crate::error::Result;
+use crate::font::Face;
+use crate::geom::Rect;
+use crate::kit::BrandKit;
+use crate::spec::creative::{Background, Copy};
+use crate::spec::{Format, TextColor};
+use arrange::{BODY_LEADING, BrandGeometry, HEADLINE_LEADING, Present};
+use text::{TextRequest, set_text};
+
+/// Which of the brand's faces a text layer uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaceRole {
+    /// `fonts.headline` (also the CTA label).
+    Headline,
+    /// `fonts.body` (also legal).
+    Body,
+}
+
+impl FaceRole {
+    /// The face in a kit.
+    pub fn face(self, kit: &BrandKit) -> &Face {
+        match self {
+            FaceRole::Headline => &kit.headline,
+            FaceRole::Body => &kit.body,
+        }
+    }
+}
+
+/// A text layer, set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextBlock {
+    /// Which layer.
+    pub role: Role,
+    /// Which face.
+    pub face: FaceRole,
+    /// The region it was fitted into.
+    pub region: Rect,
+    /// Size in px per em.
+    pub size: f32,
+    /// The lines.
+    pub lines: Vec<Line>,
+    /// Box of the set lines.
+    pub ink: Rect,
+    /// Colour (may be chosen at raster time for `auto`).
+    pub color: TextColor,
+    /// False when the copy did not fit at the minimum size and was truncated.
+    pub fits: bool,
+    /// Characters no brand font could draw.
+    pub missing: Vec<char>,
+    /// The copy's language.
+    pub lang: Option<String>,
+}
+
+/// The call-to-action button.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Button {
+    /// The region it was fitted into.
+    pub region: Rect,
+    /// The button's shape box.
+    pub rect: Rect,
+    /// Corner radius in px.
+    pub radius: f32,
+    /// Fill colour.
+    pub fill: Rgb,
+    /// The label, centred in `rect`.
+    pub label: TextBlock,
+}
+
+/// Everything raster needs to draw one banner, and the sidecar records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// The target format.
+    pub format: Format,
+    /// Canvas minus the platform's unsafe insets.
+    pub safe_area: Rect,
+    /// The arrangement family used.
+    pub arrangement: Arrangement,
+    /// What goes behind everything.
+    pub background: Background,
+    /// The logo box, exact.
+    pub logo: Rect,
+    /// Headline, body and legal, in drawing order.
+    pub texts: Vec<TextBlock>,
+    /// The button, if any.
+    pub cta: Option<Button>,
+    /// Layers dropped for lack of room.
+    pub hidden: Vec<Role>,
+    /// Regions to keep the photo's subject out of (text, button, logo).
+    pub keep_clear: Vec<Rect>,
+}
+
+/// Lays out one banner.
+pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
+    let brand = &kit.brand;
+    let geometry = BrandGeometry {
+        logo: &brand.logo,
+        logo_aspect: kit.logo.aspect(),
+        corner: brand.logo.corner,
+        min_size: brand.fonts.min_size,
+    };
+    let present = Present { body: copy.body.is_some(), cta: copy.cta.is_some(), legal: copy.legal.is_some() };
+    let plan = arrange::plan(format, geometry, present)?;
+
+    let canvas_scale = ((format.width * format.height) as f32).sqrt();
+    let min_size = brand.fonts.min_size;
+    let lang = copy.lang.as_deref();
+    let set = |role: Role, face: FaceRole, text: &str, color: TextColor, region: Rect, max_lines: usize, cap: f32, leading: f32| {
+        let set = set_text(&TextRequest {
+            face: face.face(kit),
+            text,
+            lang,
+            region,
+            max_lines,
+            min_size,
+            max_size: cap.max(min_size),
+            line_height: leading,
+            align: Align::Start,
+            valign: if role == Role::Headline && plan.arrangement == Arrangement::Landscape { VAlign::Bottom } else { VAlign::Top },
+            balance: true,
+        });
+        TextBlock {
+            role,
+            face,
+            region,
+            size: set.size,
+            lines: set.lines,
+            ink: set.ink,
+            color,
+            fits: set.fits,
+            missing: set.missing,
+            lang: copy.lang.clone(),
+        }
+    };
+
+    let mut texts = Vec::new();
+    if let Some(region) = plan.region(Role::Headline) {
+        let h = &copy.headline;
+        texts.push(set(Role::Headline, FaceRole::Headline, &h.text, h.color, region, 3, canvas_scale * 0.11, HEADLINE_LEADING));
+    }
+    if let (Some(region), Some(b)) = (plan.region(Role::Body), &copy.body) {
+        texts.push(set(Role::Body, FaceRole::Body, &b.text, b.color, region, 4, canvas_scale * 0.042, BODY_LEADING));
+    }
+    if let (Some(region), Some(l)) = (plan.region(Role::Legal), &copy.legal) {
+        let t = set(Role::Legal, FaceRole::Body, &l.text, l.color, region, 2, canvas_scale * 0.022, BODY_LEADING);
+        texts.push(t);
+    }
+
+    let cta = match (plan.region(Role::Cta), &copy.cta) {
+        (Some(region), Some(c)) => {
+            // Padding scales with the region; the label is one line.
+            let pad_y = ((region.h as f32) * 0.2).max(min_size * 0.5).min(region.h as f32 * 0.3).round() as i32;
+            let pad_x = (pad_y as f32 * 1.6).round() as i32;
+            let inner = Rect::from_edges(region.x + pad_x, region.y + pad_y, region.right() - pad_x, region.bottom() - pad_y);
+            let cap = (canvas_scale * 0.04).min(inner.h as f32 / HEADLINE_LEADING);
+            let mut label = set(Role::Cta, FaceRole::Headline, &c.text, c.color, inner, 1, cap, HEADLINE_LEADING);
+            let label_w = label.lines.iter().map(|l| l.width).fold(0.0f32, f32::max).ceil() as i32;
+            let w = (label_w + 2 * pad_x).min(region.w);
+            let h = ((label.size * HEADLINE_LEADING).ceil() as i32 + 2 * pad_y).min(region.h);
+            let y = region.y + (region.h - h) / 2;
+            let rect = Rect::new(region.x, y, w, h);
+            let label_region = Rect::from_edges(rect.x + pad_x, rect.y + pad_y, rect.right() - pad_x, rect.bottom() - pad_y);
+            recentre(&mut label, label_region, kit);
+            Some(Button { region, rect, radius: (h as f32 * 0.22).round(), fill: c.fill, label })
+        }
+        _ => None,
+    };
+
+    let mut hidden = plan.hidden.clone();
+    hidden.sort();
+    let keep_clear = plan.regions.iter().map(|(_, r)| *r).chain([plan.logo]).collect();
+    Ok(Layout {
+        format: format.clone(),
+        safe_area: format.safe_area(),
+        arrangement: plan.arrangement,
+        background: copy.background.clone(),
+        logo: plan.logo,
+        texts,
+        cta,
+        hidden,
+        keep_clear,
+    })
+}
+
+/// Moves a one-line label to the centre of `area` (the button's inside).
+fn recentre(label: &mut TextBlock, area: Rect, kit: &BrandKit) {
+    let face = label.face.face(kit);
+    let scale = face.scale(label.size);
+    let (ascent, descent) = (face.ascent * scale, -face.descent * scale);
+    let mut ink = Rect::default();
+    for line in &mut label.lines {
+        line.x = (area.x as f32 + (area.w as f32 - line.width) / 2.0).round();
+        // Centre cap-height-ish: the ascent..descent box, nudged by its asymmetry.
+        line.baseline = (area.y as f32 + (area.h as f32 + ascent - descent) / 2.0).round();
+        ink = ink.union(Rect::from_edges(
+            line.x.floor() as i32,
+            (line.baseline - ascent).floor() as i32,
+            (line.x + line.width).ceil() as i32,
+            (line.baseline + descent).ceil() as i32,
+        ));
+    }
+    label.region = area;
+    label.ink = ink;
+}

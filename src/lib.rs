@@ -1,0 +1,44 @@
+//! brandfit renders a master creative into every ad format a campaign needs
+//! and proves, from the pixels, that the brand's rules hold.
+//!
+//! The pipeline, in five steps:
+//!
+//! 1. [`spec`] loads a [`Creative`](spec::Creative) and the [`Brand`](spec::Brand)
+//!    guide it names, with `file:line:col` errors for anything wrong.
+//! 2. [`kit::BrandKit`] loads the brand's fonts and logo once.
+//! 3. [`layout::layout`] is a pure function from copy, brand and
+//!    [`Format`](spec::Format) to a [`Layout`](layout::Layout): boxes, font
+//!    sizes, wrapped lines. No pixels, no I/O.
+//! 4. [`raster::render`] draws a layout over the shared, decoded master
+//!    image; it is the only place that writes pixels.
+//! 5. [`output`] encodes PNG or JPEG within the format's weight limit and
+//!    writes the image and its layout sidecar atomically; [`job`] runs all
+//!    of it over creatives × variants × formats in parallel.
+//!
+//! ```no_run
+//! use brandfit::{job, spec::Creative};
+//! let creative = Creative::load("examples/spring-blend/creative.toml".as_ref())?;
+//! let outputs = job::render_creative(&creative, &job::RenderOptions::default())?;
+//! for out in outputs.iter().flatten() {
+//!     println!("{}", out.image.display());
+//! }
+//! # Ok::<(), brandfit::Error>(())
+//! ```
+
+#![warn(missing_docs)]
+
+pub mod color;
+pub mod crop;
+pub mod error;
+pub mod font;
+pub mod geom;
+pub mod job;
+pub mod kit;
+pub mod layout;
+pub mod logo;
+pub mod output;
+pub mod raster;
+pub mod sidecar;
+pub mod spec;
+
+pub use error::{Error, Result};

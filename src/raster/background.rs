@@ -1,0 +1,83 @@
+//! The background: a decoded master photo (shared by every format) cropped
+//! and resampled with Lanczos3, or a flat colour.
+
+use std::path::Path;
+
+use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+use image::{ImageReader, RgbImage};
+
+use crate::crop::{Crop, SaliencyMap};
+use crate::error::{Error, InputKind, Location, Result};
+use crate::geom::Size;
+
+/// Largest master accepted by default, in pixels (100 megapixels).
+pub const DEFAULT_MAX_PIXELS: u64 = 100_000_000;
+
+/// A master photo, decoded once per process and shared across formats.
+#[derive(Debug)]
+pub struct Master {
+    /// The pixels.
+    pub image: RgbImage,
+    /// Where its content is, for automatic crops.
+    pub saliency: SaliencyMap,
+}
+
+impl Master {
+    /// Decodes a photo, refusing images over `max_pixels`.
+    pub fn load(path: &Path, max_pixels: u64) -> Result<Master> {
+        let bad = |message: String, hint: &str| {
+            Error::invalid_with_hint(Location::file(path), InputKind::Image, message, hint)
+        };
+        let reader = ImageReader::open(path)
+            .map_err(|e| Error::read(path, e))?
+            .with_guessed_format()
+            .map_err(|e| Error::read(path, e))?;
+        let (w, h) = reader
+            .into_dimensions()
+            .map_err(|e| bad(format!("not a readable image: {e}"), "use a PNG or JPEG photo"))?;
+        let pixels = w as u64 * h as u64;
+        if pixels > max_pixels {
+            return Err(bad(
+                format!("the image is {w}x{h} ({:.1} megapixels), over the {:.0} megapixel limit", pixels as f64 / 1e6, max_pixels as f64 / 1e6),
+                "downscale it, or raise the limit with --max-megapixels",
+            ));
+        }
+        let mut reader = ImageReader::open(path)
+            .map_err(|e| Error::read(path, e))?
+            .with_guessed_format()
+            .map_err(|e| Error::read(path, e))?;
+        reader.no_limits();
+        let image = reader
+            .decode()
+            .map_err(|e| bad(format!("the image cannot be decoded: {e}"), "the file may be truncated or corrupt; export it again"))?
+            .into_rgb8();
+        Ok(Master::from_image(image))
+    }
+
+    /// Wraps pixels already in memory.
+    pub fn from_image(image: RgbImage) -> Master {
+        let (tw, th, scale) = SaliencyMap::thumbnail_size(Size::new(image.width(), image.height()));
+        let mut thumb = RgbImage::new(tw, th);
+        resample(&image, None, &mut thumb, ResizeAlg::Convolution(FilterType::Bilinear));
+        Master { saliency: SaliencyMap::from_thumbnail(&thumb, scale), image }
+    }
+
+    /// The master's size.
+    pub fn size(&self) -> Size {
+        Size::new(self.image.width(), self.image.height())
+    }
+}
+
+/// Draws `crop` of the master into the whole of `out` with Lanczos3.
+pub fn draw_crop(master: &Master, crop: Crop, out: &mut RgbImage) {
+    resample(&master.image, Some(crop), out, ResizeAlg::Convolution(FilterType::Lanczos3));
+}
+
+fn resample(src: &RgbImage, crop: Option<Crop>, out: &mut RgbImage, alg: ResizeAlg) {
+    let mut options = ResizeOptions::new().resize_alg(alg);
+    if let Some(c) = crop {
+        options = options.crop(c.x, c.y, c.w, c.h);
+    }
+    // Both images are RGB8 of non-zero size, so resizing cannot fail.
+    Resizer::new().resize(src, out, &options).expect("RGB8 to RGB8 resize");
+}

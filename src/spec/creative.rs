@@ -1,0 +1,616 @@
+//! The master creative (SPEC §3): background, copy layers, per-format
+//! overrides and variants. Colours are resolved against the brand here, so
+//! a bad palette name points at the creative's own line.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use toml::Spanned;
+
+use super::brand::{Brand, resolve_formats};
+use super::formats::Format;
+use super::Source;
+use crate::color::Rgb;
+use crate::error::Result;
+
+/// A validated master creative with its brand.
+#[derive(Debug, Clone)]
+pub struct Creative {
+    /// Output folder name.
+    pub name: String,
+    /// The creative's own file.
+    pub path: PathBuf,
+    /// The brand guide it names, loaded.
+    pub brand: Brand,
+    /// Target formats (the creative's list, else the brand's).
+    pub formats: Vec<Format>,
+    /// The copy and background before any override or variant.
+    pub base: Copy,
+    /// Per-format revisions, by format id.
+    pub overrides: BTreeMap<String, Patch>,
+    /// One full set of outputs per variant; none means just the base.
+    pub variants: Vec<Variant>,
+}
+
+/// What one banner says and shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Copy {
+    /// Photo or flat colour behind everything.
+    pub background: Background,
+    /// The headline; never hidden.
+    pub headline: TextLayer,
+    /// Optional supporting line.
+    pub body: Option<TextLayer>,
+    /// Optional call-to-action button.
+    pub cta: Option<Cta>,
+    /// Optional small print.
+    pub legal: Option<TextLayer>,
+    /// BCP 47 language of the copy, if a variant sets it.
+    pub lang: Option<String>,
+}
+
+/// The background layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Background {
+    /// Photo or colour.
+    pub fill: BackgroundFill,
+    /// Focal point as fractions of width and height; `None` picks one from the image.
+    pub focus: Option<[f32; 2]>,
+    /// Tint over the background for legibility.
+    pub scrim: Option<Scrim>,
+}
+
+/// What fills the background.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BackgroundFill {
+    /// A photo file.
+    Image(PathBuf),
+    /// A flat colour.
+    Color(Rgb),
+}
+
+/// A uniform tint over the background.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scrim {
+    /// Tint colour.
+    pub color: Rgb,
+    /// 0 (none) to 1 (opaque).
+    pub opacity: f32,
+}
+
+/// A text colour: fixed, or chosen from the palette for contrast.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TextColor {
+    /// This colour.
+    Fixed(Rgb),
+    /// The palette colour with the best contrast against the pixels behind.
+    Auto,
+}
+
+/// A text layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLayer {
+    /// The copy.
+    pub text: String,
+    /// Its colour.
+    pub color: TextColor,
+}
+
+/// The call-to-action button.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cta {
+    /// Button label.
+    pub text: String,
+    /// Button fill.
+    pub fill: Rgb,
+    /// Label colour.
+    pub color: TextColor,
+}
+
+/// A revision: each field replaces what it names, `Hide` removes a layer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Patch {
+    /// Headline revision (it cannot be hidden).
+    pub headline: Option<LayerPatch>,
+    /// Body revision.
+    pub body: Option<LayerPatch>,
+    /// CTA revision.
+    pub cta: Option<LayerPatch>,
+    /// Legal revision.
+    pub legal: Option<LayerPatch>,
+    /// Background revision.
+    pub background: Option<BackgroundPatch>,
+}
+
+/// A revision of one layer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerPatch {
+    /// `layer = false`: not drawn.
+    Hide,
+    /// Replace the named fields.
+    Set {
+        /// New copy.
+        text: Option<String>,
+        /// New text colour.
+        color: Option<TextColor>,
+        /// New button fill (CTA only).
+        fill: Option<Rgb>,
+    },
+}
+
+/// A revision of the background.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct BackgroundPatch {
+    /// New photo or colour.
+    pub fill: Option<BackgroundFill>,
+    /// New focal point.
+    pub focus: Option<[f32; 2]>,
+    /// New scrim.
+    pub scrim: Option<Scrim>,
+}
+
+/// One variant of the creative: its own outputs folder.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// Folder name.
+    pub id: String,
+    /// BCP 47 language tag.
+    pub lang: Option<String>,
+    /// What it changes.
+    pub patch: Patch,
+}
+
+impl Creative {
+    /// Reads a creative and the brand guide it names, and validates both.
+    pub fn load(path: &Path) -> Result<Creative> {
+        let src = Source::read(path)?;
+        let file: CreativeFile = src.parse()?;
+        let brand_path = super::brand_path(&src, &file.brand)?;
+        let brand = Brand::load(&brand_path)?;
+        file.validate(&src, brand)
+    }
+
+    /// The copy for one variant (or the base) in one format: the variant's
+    /// revision first, then the format's override on top.
+    pub fn copy_for(&self, variant: Option<&Variant>, format: &Format) -> Copy {
+        let mut copy = self.base.clone();
+        if let Some(v) = variant {
+            copy.apply(&v.patch);
+            copy.lang = v.lang.clone();
+        }
+        if let Some(p) = self.overrides.get(&format.id) {
+            copy.apply(p);
+        }
+        copy
+    }
+
+    /// Every input file the creative reads (for the output-over-input guard).
+    pub fn input_files(&self) -> Vec<PathBuf> {
+        let mut files = vec![self.path.clone(), self.brand.path.clone(), self.brand.logo.file.clone()];
+        let f = &self.brand.fonts;
+        files.extend([&f.headline, &f.body].into_iter().chain(&f.fallback).map(|r| r.file.clone()));
+        let backgrounds = std::iter::once(&self.base.background.fill)
+            .chain(self.variants.iter().filter_map(|v| v.patch.background.as_ref()?.fill.as_ref()))
+            .chain(self.overrides.values().filter_map(|p| p.background.as_ref()?.fill.as_ref()));
+        for fill in backgrounds {
+            if let BackgroundFill::Image(p) = fill {
+                files.push(p.clone());
+            }
+        }
+        files
+    }
+}
+
+impl Copy {
+    fn apply(&mut self, patch: &Patch) {
+        if let Some(LayerPatch::Set { text, color, .. }) = &patch.headline {
+            if let Some(t) = text {
+                self.headline.text = t.clone();
+            }
+            if let Some(c) = color {
+                self.headline.color = *c;
+            }
+        }
+        apply_text(&mut self.body, &patch.body);
+        apply_text(&mut self.legal, &patch.legal);
+        match &patch.cta {
+            None => {}
+            Some(LayerPatch::Hide) => self.cta = None,
+            Some(LayerPatch::Set { text, color, fill }) => {
+                if let Some(cta) = &mut self.cta {
+                    if let Some(t) = text {
+                        cta.text = t.clone();
+                    }
+                    if let Some(c) = color {
+                        cta.color = *c;
+                    }
+                    if let Some(f) = fill {
+                        cta.fill = *f;
+                    }
+                }
+            }
+        }
+        if let Some(bg) = &patch.background {
+            if let Some(fill) = &bg.fill {
+                self.background.fill = fill.clone();
+            }
+            if let Some(focus) = bg.focus {
+                self.background.focus = Some(focus);
+            }
+            if let Some(scrim) = bg.scrim {
+                self.background.scrim = Some(scrim);
+            }
+        }
+    }
+}
+
+fn apply_text(layer: &mut Option<TextLayer>, patch: &Option<LayerPatch>) {
+    match patch {
+        None => {}
+        Some(LayerPatch::Hide) => *layer = None,
+        Some(LayerPatch::Set { text, color, .. }) => match layer {
+            Some(l) => {
+                if let Some(t) = text {
+                    l.text = t.clone();
+                }
+                if let Some(c) = color {
+                    l.color = *c;
+                }
+            }
+            None => {
+                if let Some(t) = text {
+                    *layer = Some(TextLayer { text: t.clone(), color: color.unwrap_or(TextColor::Auto) });
+                }
+            }
+        },
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreativeFile {
+    brand: Spanned<String>,
+    name: Spanned<String>,
+    #[serde(default)]
+    formats: Vec<Spanned<String>>,
+    background: BackgroundFile,
+    headline: TextFile,
+    body: Option<TextFile>,
+    cta: Option<CtaFile>,
+    legal: Option<TextFile>,
+    #[serde(default, rename = "override")]
+    overrides: BTreeMap<String, Spanned<PatchFile>>,
+    #[serde(default, rename = "variant")]
+    variants: Vec<VariantFile>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct BackgroundFile {
+    image: Option<Spanned<String>>,
+    color: Option<Spanned<String>>,
+    focus: Option<Spanned<[f32; 2]>>,
+    scrim: Option<ScrimFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScrimFile {
+    color: Spanned<String>,
+    opacity: Spanned<f32>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextFile {
+    text: Spanned<String>,
+    color: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CtaFile {
+    text: Spanned<String>,
+    fill: Spanned<String>,
+    color: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct PatchFile {
+    headline: Option<LayerPatchFile>,
+    body: Option<LayerPatchFile>,
+    cta: Option<LayerPatchFile>,
+    legal: Option<LayerPatchFile>,
+    background: Option<BackgroundFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct VariantFile {
+    id: Spanned<String>,
+    lang: Option<Spanned<String>>,
+    headline: Option<LayerPatchFile>,
+    body: Option<LayerPatchFile>,
+    cta: Option<LayerPatchFile>,
+    legal: Option<LayerPatchFile>,
+    background: Option<BackgroundFile>,
+}
+
+/// `false`, or a table of the fields to change.
+enum LayerPatchFile {
+    Hide,
+    Set(TextPatchFile),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TextPatchFile {
+    text: Option<Spanned<String>>,
+    color: Option<Spanned<String>>,
+    fill: Option<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for LayerPatchFile {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LayerPatchFile;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("`false` to hide the layer, or a table such as { text = \"...\" }")
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<LayerPatchFile, E> {
+                if v {
+                    Err(E::custom("`true` changes nothing: write `false` to hide the layer, or a table to revise it"))
+                } else {
+                    Ok(LayerPatchFile::Hide)
+                }
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<LayerPatchFile, A::Error> {
+                let t = TextPatchFile::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(LayerPatchFile::Set(t))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Resolves colour strings against one brand, with errors in one file.
+struct Resolver<'a> {
+    src: &'a Source,
+    brand: &'a Brand,
+}
+
+impl Resolver<'_> {
+    fn color(&self, v: &Spanned<String>) -> Result<Rgb> {
+        self.brand.color(v.get_ref()).ok_or_else(|| {
+            let names = self.brand.palette_names();
+            let hint = match super::closest(v.get_ref(), &names) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("use a palette name ({}) or #RRGGBB", names.join(", ")),
+            };
+            self.src.error_hint(v, format!("`{}` is not a colour of {}", v.get_ref(), self.brand.name), hint)
+        })
+    }
+
+    fn text_color(&self, v: &Option<Spanned<String>>) -> Result<Option<TextColor>> {
+        match v {
+            None => Ok(None),
+            Some(s) if s.get_ref() == "auto" => Ok(Some(TextColor::Auto)),
+            Some(s) => Ok(Some(TextColor::Fixed(self.color(s)?))),
+        }
+    }
+
+    fn text(&self, v: &Spanned<String>, layer: &str) -> Result<String> {
+        let t = v.get_ref().trim();
+        if t.is_empty() {
+            return Err(self.src.error_hint(
+                v,
+                format!("the {layer} text is empty"),
+                format!("write the copy, or remove the [{layer}] table (or set `{layer} = false` in an override)"),
+            ));
+        }
+        Ok(t.to_string())
+    }
+
+    fn text_layer(&self, f: &TextFile, layer: &str) -> Result<TextLayer> {
+        Ok(TextLayer {
+            text: self.text(&f.text, layer)?,
+            color: self.text_color(&f.color)?.unwrap_or(TextColor::Auto),
+        })
+    }
+
+    fn background(&self, f: &BackgroundFile, required: bool) -> Result<BackgroundPatch> {
+        let fill = match (&f.image, &f.color) {
+            (Some(img), None) => {
+                let path = self.src.resolve(img.get_ref());
+                if !path.is_file() {
+                    return Err(self.src.error_hint(
+                        img,
+                        format!("background image `{}` not found (looked for {})", img.get_ref(), path.display()),
+                        "paths are relative to the creative's folder",
+                    ));
+                }
+                Some(BackgroundFill::Image(path))
+            }
+            (None, Some(c)) => Some(BackgroundFill::Color(self.color(c)?)),
+            (Some(img), Some(_)) => {
+                return Err(self.src.error(img, "[background] has both `image` and `color`; keep one"));
+            }
+            (None, None) if required => {
+                return Err(crate::error::Error::invalid_with_hint(
+                    crate::error::Location::file(&self.src.path),
+                    crate::error::InputKind::Toml,
+                    "[background] needs an `image` or a `color`",
+                    "e.g. image = \"photo.jpg\" or color = \"cream\"",
+                ));
+            }
+            (None, None) => None,
+        };
+        let focus = match &f.focus {
+            Some(s) => {
+                let [x, y] = *s.get_ref();
+                if !((0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y)) {
+                    return Err(self.src.error_hint(s, "`focus` is outside the image", "focus is [x, y] as fractions from 0 to 1"));
+                }
+                Some([x, y])
+            }
+            None => None,
+        };
+        let scrim = match &f.scrim {
+            Some(s) => {
+                let opacity = *s.opacity.get_ref();
+                if !(0.0..=1.0).contains(&opacity) {
+                    return Err(self.src.error(&s.opacity, "scrim `opacity` must be from 0 to 1"));
+                }
+                Some(Scrim { color: self.color(&s.color)?, opacity })
+            }
+            None => None,
+        };
+        Ok(BackgroundPatch { fill, focus, scrim })
+    }
+
+    fn layer_patch(&self, f: &Option<LayerPatchFile>, layer: &str) -> Result<Option<LayerPatch>> {
+        let Some(f) = f else { return Ok(None) };
+        Ok(Some(match f {
+            LayerPatchFile::Hide if layer == "headline" => {
+                return Err(crate::error::Error::invalid_with_hint(
+                    crate::error::Location::file(&self.src.path),
+                    crate::error::InputKind::Toml,
+                    "the headline cannot be hidden",
+                    "give it shorter copy for this format instead, e.g. headline = { text = \"...\" }",
+                ));
+            }
+            LayerPatchFile::Hide => LayerPatch::Hide,
+            LayerPatchFile::Set(t) => {
+                if let (Some(fill), false) = (&t.fill, layer == "cta") {
+                    return Err(self.src.error(fill, "only the cta has a `fill`"));
+                }
+                LayerPatch::Set {
+                    text: t.text.as_ref().map(|s| self.text(s, layer)).transpose()?,
+                    color: self.text_color(&t.color)?,
+                    fill: t.fill.as_ref().map(|s| self.color(s)).transpose()?,
+                }
+            }
+        }))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn patch(
+        &self,
+        headline: &Option<LayerPatchFile>,
+        body: &Option<LayerPatchFile>,
+        cta: &Option<LayerPatchFile>,
+        legal: &Option<LayerPatchFile>,
+        background: &Option<BackgroundFile>,
+    ) -> Result<Patch> {
+        Ok(Patch {
+            headline: self.layer_patch(headline, "headline")?,
+            body: self.layer_patch(body, "body")?,
+            cta: self.layer_patch(cta, "cta")?,
+            legal: self.layer_patch(legal, "legal")?,
+            background: background.as_ref().map(|b| self.background(b, false)).transpose()?,
+        })
+    }
+}
+
+/// A name used as a folder: letters, digits, `-` and `_`.
+fn folder_name(src: &Source, v: &Spanned<String>, what: &str) -> Result<String> {
+    let s = v.get_ref();
+    let ok = !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(s.clone())
+    } else {
+        Err(src.error_hint(
+            v,
+            format!("{what} `{s}` cannot be used as a folder name"),
+            "use letters, digits, `-` and `_` only, e.g. spring-blend",
+        ))
+    }
+}
+
+impl CreativeFile {
+    fn validate(self, src: &Source, brand: Brand) -> Result<Creative> {
+        let r = Resolver { src, brand: &brand };
+        let name = folder_name(src, &self.name, "name")?;
+        let bg = r.background(&self.background, true)?;
+        let background = Background {
+            fill: bg.fill.expect("required background has a fill"),
+            focus: bg.focus,
+            scrim: bg.scrim,
+        };
+        let base = Copy {
+            background,
+            headline: r.text_layer(&self.headline, "headline")?,
+            body: self.body.as_ref().map(|b| r.text_layer(b, "body")).transpose()?,
+            cta: self
+                .cta
+                .as_ref()
+                .map(|c| {
+                    Ok(Cta {
+                        text: r.text(&c.text, "cta")?,
+                        fill: r.color(&c.fill)?,
+                        color: r.text_color(&c.color)?.unwrap_or(TextColor::Auto),
+                    })
+                })
+                .transpose()?,
+            legal: self.legal.as_ref().map(|l| r.text_layer(l, "legal")).transpose()?,
+            lang: None,
+        };
+
+        let mut overrides = BTreeMap::new();
+        for (id, p) in &self.overrides {
+            if brand.format(id).is_none() {
+                let hint = brand
+                    .catalog
+                    .suggest(id)
+                    .map_or("use a format id from `brandfit formats`".to_string(), |s| format!("did you mean `{s}`?"));
+                return Err(src.error_hint(p, format!("[override.{id}] names an unknown format"), hint));
+            }
+            let f = p.get_ref();
+            overrides.insert(id.clone(), r.patch(&f.headline, &f.body, &f.cta, &f.legal, &f.background)?);
+        }
+
+        let mut variants: Vec<Variant> = Vec::new();
+        for v in &self.variants {
+            let id = folder_name(src, &v.id, "variant id")?;
+            if variants.iter().any(|other| other.id == id) {
+                return Err(src.error(&v.id, format!("variant id `{id}` is used twice")));
+            }
+            let lang = match &v.lang {
+                Some(l) if !valid_lang(l.get_ref()) => {
+                    return Err(src.error_hint(l, format!("`{}` is not a BCP 47 language tag", l.get_ref()), "e.g. lang = \"ko\" or \"pt-BR\""));
+                }
+                l => l.as_ref().map(|l| l.get_ref().clone()),
+            };
+            let patch = r.patch(&v.headline, &v.body, &v.cta, &v.legal, &v.background)?;
+            variants.push(Variant { id, lang, patch });
+        }
+
+        let formats = if self.formats.is_empty() {
+            brand.formats.clone()
+        } else {
+            resolve_formats(src, &brand.catalog, &self.formats)?
+        };
+        if formats.is_empty() {
+            return Err(src.error_hint(
+                &self.name,
+                "no target formats: neither the creative nor its brand lists any",
+                "add formats = [\"facebook-feed\", ...] to the creative or the brand guide",
+            ));
+        }
+
+        Ok(Creative { name, path: src.path.clone(), brand, formats, base, overrides, variants })
+    }
+}
+
+fn valid_lang(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
