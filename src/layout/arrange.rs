@@ -117,7 +117,7 @@ pub fn plan(format: &Format, brand: BrandGeometry, present: Present) -> Result<P
         legal: line(BODY_LEADING),
         cta: line(HEADLINE_LEADING) + 2 * (brand.min_size * 0.55).ceil() as i32,
     };
-    let ctx = Ctx { content, logo, corner: brand.corner, gap, mins, present, min_size: brand.min_size };
+    let ctx = Ctx { safe, content, logo, corner: brand.corner, gap, mins, present, min_size: brand.min_size };
     let (regions, hidden) = match arrangement {
         Arrangement::Strip => ctx.strip(),
         Arrangement::Landscape => ctx.landscape(),
@@ -136,6 +136,7 @@ struct Mins {
 }
 
 struct Ctx {
+    safe: Rect,
     content: Rect,
     logo: Rect,
     corner: Corner,
@@ -151,7 +152,10 @@ type Slot = (Option<Role>, f32, i32);
 
 impl Ctx {
     fn strip(&self) -> (Vec<(Role, Rect)>, Vec<Role>) {
-        let c = self.content;
+        // Text and button may come closer to the top and bottom edges than
+        // the logo margin: in a 50 px strip that margin would leave no room.
+        let inset = ((self.safe.h as f32 * 0.12).round() as i32).clamp(4, (self.content.y - self.safe.y).max(4));
+        let c = Rect::from_edges(self.content.x, self.safe.y + inset, self.content.right(), self.safe.bottom() - inset);
         let (l, g) = (self.logo, self.gap);
         let mut avail = if self.corner.is_left() {
             Rect::from_edges(l.right() + 2 * g, c.y, c.right(), c.bottom())
@@ -160,7 +164,7 @@ impl Ctx {
         };
         let mut regions = Vec::new();
         if self.present.cta {
-            let w = ((avail.w as f32 * 0.28) as i32).max((self.min_size * 6.5) as i32).min(avail.w * 2 / 5);
+            let w = ((avail.w as f32 * 0.3) as i32).max((self.min_size * 9.0) as i32).min(avail.w / 2);
             let h = c.h.min(((self.mins.cta as f32) * 1.8) as i32).max(self.mins.cta.min(c.h));
             let y = c.y + (c.h - h) / 2;
             // Text reads first, then the button: it sits at the end of the row.

@@ -159,7 +159,7 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
         (Some(region), Some(c)) => {
             // Padding scales with the region; the label is one line.
             let pad_y = ((region.h as f32) * 0.2).max(min_size * 0.5).min(region.h as f32 * 0.3).round() as i32;
-            let pad_x = (pad_y as f32 * 1.6).round() as i32;
+            let pad_x = (pad_y as f32 * 1.6).min(region.w as f32 * 0.07).max(min_size * 0.5).round() as i32;
             let inner = Rect::from_edges(region.x + pad_x, region.y + pad_y, region.right() - pad_x, region.bottom() - pad_y);
             let cap = (canvas_scale * 0.04).min(inner.h as f32 / HEADLINE_LEADING);
             let mut label = set(Role::Cta, FaceRole::Headline, &c.text, c.color, inner, 1, cap, HEADLINE_LEADING);
