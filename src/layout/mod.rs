@@ -199,14 +199,10 @@ fn recentre(label: &mut TextBlock, area: Rect, kit: &BrandKit) {
     let mut ink = Rect::default();
     for line in &mut label.lines {
         line.x = (area.x as f32 + (area.w as f32 - line.width) / 2.0).round();
-        // Centre cap-height-ish: the ascent..descent box, nudged by its asymmetry.
-        line.baseline = (area.y as f32 + (area.h as f32 + ascent - descent) / 2.0).round();
-        ink = ink.union(Rect::from_edges(
-            line.x.floor() as i32,
-            (line.baseline - ascent).floor() as i32,
-            (line.x + line.width).ceil() as i32,
-            (line.baseline + descent).ceil() as i32,
-        ));
+        // The ascent..descent box centred in the button.
+        line.baseline = (area.y as f32 + (area.h as f32 + ascent - descent) / 2.0).floor();
+        let glyphs = face.shape(&line.text, label.lang.as_deref());
+        ink = ink.union(text::ink_box(face, label.size, line, &glyphs));
     }
     label.region = area;
     label.ink = ink;

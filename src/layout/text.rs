@@ -181,9 +181,7 @@ pub fn set_text(req: &TextRequest) -> SetText {
     let units = |size: f32| req.region.w as f32 / face.scale(size);
     let fits_at = |size: f32| -> bool {
         match measured.wrap(units(size)) {
-            Some(lines) => {
-                lines.len() <= req.max_lines && lines.len() as f32 * size * req.line_height <= req.region.h as f32 + 0.01
-            }
+            Some(lines) => lines.len() <= req.max_lines && block_height(face, size, req.line_height, lines.len()) <= req.region.h as f32 + 0.01,
             None => false,
         }
     };
@@ -236,7 +234,10 @@ fn balanced(m: &Measured, max: f32, count: usize) -> Vec<(usize, usize)> {
 /// Lines at the minimum size when the copy does not fit: as many as the
 /// region holds, the last ending in an ellipsis.
 fn truncated_lines(face: &Face, req: &TextRequest, size: f32) -> Vec<String> {
-    let fit_lines = ((req.region.h as f32 / (size * req.line_height)).floor() as usize).clamp(1, req.max_lines.max(1));
+    let fit_lines = (1..=req.max_lines.max(1))
+        .take_while(|&n| n == 1 || block_height(face, size, req.line_height, n) <= req.region.h as f32)
+        .last()
+        .unwrap_or(1);
     let width_of = |s: &str| face.shape(s, req.lang).iter().map(|g| g.advance as f32).sum::<f32>() * face.scale(size);
     let max_w = req.region.w as f32;
     let mut lines: Vec<String> = Vec::new();
@@ -283,10 +284,17 @@ fn missing_chars(face: &Face, text: &str) -> Vec<char> {
     missing
 }
 
+/// Height of `lines` lines: the first line's ascent, the line steps, the
+/// last line's descent. Text set in this height never leaves its region.
+fn block_height(face: &Face, size: f32, leading: f32, lines: usize) -> f32 {
+    let scale = face.scale(size);
+    (lines.max(1) - 1) as f32 * size * leading + (face.ascent - face.descent) * scale
+}
+
 fn place_lines(face: &Face, req: &TextRequest, size: f32, texts: Vec<String>, fits: bool, missing: Vec<char>) -> SetText {
     let scale = face.scale(size);
     let line_height = size * req.line_height;
-    let block = texts.len() as f32 * line_height;
+    let block = block_height(face, size, req.line_height, texts.len());
     let r = req.region;
     let top = match req.valign {
         VAlign::Top => r.y as f32,
@@ -295,33 +303,45 @@ fn place_lines(face: &Face, req: &TextRequest, size: f32, texts: Vec<String>, fi
     }
     .max(r.y as f32);
     let ascent = face.ascent * scale;
-    let descent = -face.descent * scale;
-    // Centre the ascent..descent box in each line's slot.
-    let lead = (line_height - (ascent + descent)) / 2.0;
     let mut ink = Rect::default();
     let lines = texts
         .into_iter()
         .enumerate()
         .map(|(i, text)| {
-            let width = face.shape(&text, req.lang).iter().map(|g| g.advance as f32).sum::<f32>() * scale;
+            let glyphs = face.shape(&text, req.lang);
+            let width = glyphs.iter().map(|g| g.advance as f32).sum::<f32>() * scale;
             let x = match req.align {
                 Align::Start => r.x as f32,
                 Align::Center => r.x as f32 + (r.w as f32 - width) / 2.0,
                 Align::End => r.right() as f32 - width,
-            };
-            let baseline = (top + i as f32 * line_height + lead + ascent).round();
-            let x = x.round();
-            let line_box = Rect::from_edges(
-                x.floor() as i32,
-                (baseline - ascent).floor() as i32,
-                (x + width).ceil() as i32,
-                (baseline + descent).ceil() as i32,
-            );
-            ink = ink.union(line_box);
-            Line { text, x, baseline, width }
+            }
+            .round();
+            // Whole-pixel baselines keep stems sharp.
+            let baseline = (top + ascent + i as f32 * line_height).floor();
+            let line = Line { text, x, baseline, width };
+            ink = ink.union(ink_box(face, size, &line, &glyphs));
+            line
         })
         .collect();
     SetText { size, line_height, lines, ink, fits, missing }
+}
+
+/// The pixel box of a line's glyph outlines, as the rasteriser will cover it.
+pub fn ink_box(face: &Face, size: f32, line: &Line, glyphs: &[crate::font::ShapedGlyph]) -> Rect {
+    use ab_glyph::{Font as _, Glyph, GlyphId, point};
+    let scale = face.scale(size);
+    let mut pen = line.x;
+    let mut ink = Rect::default();
+    for g in glyphs {
+        let position = point(pen + g.dx as f32 * scale, line.baseline - g.dy as f32 * scale);
+        pen += g.advance as f32 * scale;
+        let glyph = Glyph { id: GlyphId(g.id), scale: face.px_scale(size), position };
+        if let Some(outlined) = face.outlines().outline_glyph(glyph) {
+            let b = outlined.px_bounds();
+            ink = ink.union(Rect::from_edges(b.min.x as i32, b.min.y as i32, b.max.x as i32, b.max.y as i32));
+        }
+    }
+    ink
 }
 
 #[cfg(test)]
