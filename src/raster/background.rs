@@ -1,6 +1,7 @@
 //! The background: a decoded master photo (shared by every format) cropped
 //! and resampled with Lanczos3, or a flat colour.
 
+use std::io::Cursor;
 use std::path::Path;
 
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
@@ -28,11 +29,9 @@ impl Master {
         let bad = |message: String, hint: &str| {
             Error::invalid_with_hint(Location::file(path), InputKind::Image, message, hint)
         };
-        let reader = ImageReader::open(path)
-            .map_err(|e| Error::read(path, e))?
-            .with_guessed_format()
-            .map_err(|e| Error::read(path, e))?;
-        let (w, h) = reader
+        let data = std::fs::read(path).map_err(|e| Error::read(path, e))?;
+        let reader = || ImageReader::new(Cursor::new(&data[..])).with_guessed_format().expect("in-memory reads cannot fail");
+        let (w, h) = reader()
             .into_dimensions()
             .map_err(|e| bad(format!("not a readable image: {e}"), "use a PNG or JPEG photo"))?;
         let pixels = w as u64 * h as u64;
@@ -42,10 +41,13 @@ impl Master {
                 "downscale it, or raise the limit with --max-megapixels",
             ));
         }
-        let mut reader = ImageReader::open(path)
-            .map_err(|e| Error::read(path, e))?
-            .with_guessed_format()
-            .map_err(|e| Error::read(path, e))?;
+        if reader().format() == Some(image::ImageFormat::Jpeg) && !jpeg_is_complete(&data) {
+            return Err(bad(
+                "the JPEG is truncated (it has no end-of-image marker)".to_string(),
+                "the file was cut short in a copy or download; export or copy it again",
+            ));
+        }
+        let mut reader = reader();
         reader.no_limits();
         let image = reader
             .decode()
@@ -66,6 +68,13 @@ impl Master {
     pub fn size(&self) -> Size {
         Size::new(self.image.width(), self.image.height())
     }
+}
+
+/// A complete JPEG ends with the EOI marker (FF D9), possibly followed by
+/// padding; zune-jpeg decodes a cut-off file without complaint, grey below the cut.
+fn jpeg_is_complete(data: &[u8]) -> bool {
+    let tail = &data[data.len().saturating_sub(4096)..];
+    tail.windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
 /// Draws `crop` of the master into the whole of `out` with Lanczos3.

@@ -95,7 +95,7 @@ fn unknown_field_hint(message: &str) -> Option<String> {
 
 /// The candidate within a small edit distance of `word`, if any.
 pub fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).clamp(1, 3);
+    let limit = (word.chars().count() / 3).clamp(2, 3);
     candidates
         .iter()
         .map(|c| (edit_distance(&word.to_lowercase(), &c.to_lowercase()), *c))
