@@ -1,1 +1,61 @@
-fn main() {}
+//! Layout and raster cost per seed format, from the bundled 4000x2500
+//! camera master with its SVG logo, headline, body and CTA.
+//!
+//! `cargo bench --bench render`. The whole-process comparison with
+//! ImageMagick and libvips is `benches/compare.sh`.
+#![allow(missing_docs)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use brandfit::job::{Assets, RenderOptions, tasks};
+use brandfit::kit::BrandKit;
+use brandfit::layout::layout;
+use brandfit::output::{TypeChoice, encode};
+use brandfit::raster::{Master, render};
+use brandfit::spec::Creative;
+use criterion::{Criterion, criterion_group, criterion_main};
+
+const SEED: [&str; 4] = ["facebook-feed", "instagram-story", "medium-rectangle", "leaderboard"];
+
+fn bench(c: &mut Criterion) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let creative = Creative::load(&root.join("examples/bloom-season/creative.toml")).unwrap();
+    let kit = BrandKit::load(creative.brand.clone()).unwrap();
+    let photo = root.join("examples/bloom-season/yellow-flower.jpg");
+
+    c.bench_function("decode master 4000x2500 + saliency", |b| b.iter(|| Master::load(&photo, u64::MAX).unwrap()));
+    let master = Master::load(&photo, u64::MAX).unwrap();
+
+    for id in SEED {
+        let format = creative.brand.format(id).unwrap();
+        let copy = creative.copy_for(Some(&creative.variants[0]), &format);
+        c.bench_function(&format!("layout {id}"), |b| b.iter(|| layout(&copy, &kit, &format).unwrap()));
+        let l = layout(&copy, &kit, &format).unwrap();
+        c.bench_function(&format!("raster {id}"), |b| b.iter(|| render(&l, &kit, Some(&master))));
+        let img = render(&l, &kit, Some(&master)).image;
+        c.bench_function(&format!("encode auto {id}"), |b| b.iter(|| encode(&img, TypeChoice::Auto, format.max_bytes())));
+    }
+
+    // The whole job for the four seed formats in one process (decode once, share).
+    let creative = Arc::new(creative);
+    let opts = RenderOptions {
+        out_dir: std::env::temp_dir().join("brandfit-bench"),
+        formats: Some(SEED.iter().map(|s| s.to_string()).collect()),
+        ..RenderOptions::default()
+    };
+    let mut group = c.benchmark_group("job");
+    group.sample_size(10);
+    group.bench_function("seed formats, one variant, from file", |b| {
+        b.iter(|| {
+            let t: Vec<_> = tasks(&creative, &opts).unwrap().into_iter().filter(|t| t.variant == Some(0)).collect();
+            let assets = Assets::load(&t, u64::MAX);
+            use rayon::prelude::*;
+            t.par_iter().map(|t| brandfit::job::run(t, &assets, &opts).unwrap()).count()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

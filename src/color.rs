@@ -75,7 +75,11 @@ fn linear_table() -> &'static [f32; 256] {
     TABLE.get_or_init(|| {
         std::array::from_fn(|i| {
             let c = i as f64 / 255.0;
-            let l = if c <= 0.04045 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) };
+            let l = if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            };
             l as f32
         })
     })
@@ -86,7 +90,11 @@ fn srgb_table() -> &'static [u8; SRGB_STEPS] {
     TABLE.get_or_init(|| {
         std::array::from_fn(|i| {
             let l = i as f64 / (SRGB_STEPS - 1) as f64;
-            let c = if l <= 0.0031308 { l * 12.92 } else { 1.055 * l.powf(1.0 / 2.4) - 0.055 };
+            let c = if l <= 0.0031308 {
+                l * 12.92
+            } else {
+                1.055 * l.powf(1.0 / 2.4) - 0.055
+            };
             (c * 255.0).round().clamp(0.0, 255.0) as u8
         })
     })

@@ -59,8 +59,14 @@ impl SaliencyMap {
                     let yy = (y as i32 + dy).clamp(0, h as i32 - 1) as u32;
                     luma[idx(xx, yy)]
                 };
-                let gx = at(1, -1) + 2.0 * at(1, 0) + at(1, 1) - at(-1, -1) - 2.0 * at(-1, 0) - at(-1, 1);
-                let gy = at(-1, 1) + 2.0 * at(0, 1) + at(1, 1) - at(-1, -1) - 2.0 * at(0, -1) - at(1, -1);
+                let gx = at(1, -1) + 2.0 * at(1, 0) + at(1, 1)
+                    - at(-1, -1)
+                    - 2.0 * at(-1, 0)
+                    - at(-1, 1);
+                let gy = at(-1, 1) + 2.0 * at(0, 1) + at(1, 1)
+                    - at(-1, -1)
+                    - 2.0 * at(0, -1)
+                    - at(1, -1);
                 let edge = ((gx * gx + gy * gy).sqrt() / 1020.0).min(1.0);
                 let p = thumb.get_pixel(x, y).0.map(|c| c as f32);
                 let (max, min) = (p[0].max(p[1]).max(p[2]), p[0].min(p[1]).min(p[2]));
@@ -72,7 +78,12 @@ impl SaliencyMap {
             }
         }
         let values = box_blur(&box_blur(&values, w, h, 2), w, h, 2);
-        SaliencyMap { width: w, height: h, scale, values }
+        SaliencyMap {
+            width: w,
+            height: h,
+            scale,
+            values,
+        }
     }
 
     /// The thumbnail size to compute the map from, for a master of `size`.
@@ -114,7 +125,8 @@ fn skin_likelihood([r, g, b]: [f32; 3]) -> f32 {
     let cb = 128.0 - 0.168736 * r - 0.331264 * g + 0.5 * b;
     let cr = 128.0 + 0.5 * r - 0.418688 * g - 0.081312 * b;
     let y = 0.299 * r + 0.587 * g + 0.114 * b;
-    if (80.0..=250.0).contains(&y) && (77.0..=127.0).contains(&cb) && (137.0..=170.0).contains(&cr) {
+    if (80.0..=250.0).contains(&y) && (77.0..=127.0).contains(&cb) && (137.0..=170.0).contains(&cr)
+    {
         1.0
     } else {
         0.0
@@ -129,7 +141,11 @@ fn box_blur(v: &[f32], w: u32, h: u32, r: i32) -> Vec<f32> {
             for x in 0..w {
                 let mut acc = 0f32;
                 for d in -r..=r {
-                    let (xx, yy) = if horizontal { ((x + d).clamp(0, w - 1), y) } else { (x, (y + d).clamp(0, h - 1)) };
+                    let (xx, yy) = if horizontal {
+                        ((x + d).clamp(0, w - 1), y)
+                    } else {
+                        (x, (y + d).clamp(0, h - 1))
+                    };
                     acc += src[(yy * w + xx) as usize];
                 }
                 out[(y * w + x) as usize] = acc / (2 * r + 1) as f32;
@@ -143,9 +159,18 @@ fn box_blur(v: &[f32], w: u32, h: u32, r: i32) -> Vec<f32> {
 /// The cover crop of a `master`-sized image for an `output`-sized canvas:
 /// centred on `focus` when given, else the best-scoring window of `map`
 /// with `keep_clear` (output pixels) penalised.
-pub fn choose(master: Size, output: Size, focus: Option<[f32; 2]>, map: Option<&SaliencyMap>, keep_clear: &[Rect]) -> Crop {
+pub fn choose(
+    master: Size,
+    output: Size,
+    focus: Option<[f32; 2]>,
+    map: Option<&SaliencyMap>,
+    keep_clear: &[Rect],
+) -> Crop {
     let s = (output.w as f64 / master.w as f64).max(output.h as f64 / master.h as f64);
-    let (cw, ch) = ((output.w as f64 / s).min(master.w as f64), (output.h as f64 / s).min(master.h as f64));
+    let (cw, ch) = (
+        (output.w as f64 / s).min(master.w as f64),
+        (output.h as f64 / s).min(master.h as f64),
+    );
     let (free_x, free_y) = (master.w as f64 - cw, master.h as f64 - ch);
     let centred = |fx: f64, fy: f64| Crop {
         x: (fx * master.w as f64 - cw / 2.0).clamp(0.0, free_x),
@@ -156,7 +181,9 @@ pub fn choose(master: Size, output: Size, focus: Option<[f32; 2]>, map: Option<&
     if let Some([fx, fy]) = focus {
         return centred(fx as f64, fy as f64);
     }
-    let Some(map) = map else { return centred(0.5, 0.5) };
+    let Some(map) = map else {
+        return centred(0.5, 0.5);
+    };
     if free_x < 1.0 && free_y < 1.0 {
         return centred(0.5, 0.5);
     }
@@ -169,14 +196,35 @@ pub fn choose(master: Size, output: Size, focus: Option<[f32; 2]>, map: Option<&
     let mut best = (f64::MIN, centred(0.5, 0.5));
     for i in 0..=steps {
         let t = i as f64 / steps as f64;
-        let crop = Crop { x: free_x * t, y: free_y * t, w: cw, h: ch };
-        let inside = area_sum(&sum, mw, mh, crop.x * k, crop.y * k, (crop.x + cw) * k, (crop.y + ch) * k);
+        let crop = Crop {
+            x: free_x * t,
+            y: free_y * t,
+            w: cw,
+            h: ch,
+        };
+        let inside = area_sum(
+            &sum,
+            mw,
+            mh,
+            crop.x * k,
+            crop.y * k,
+            (crop.x + cw) * k,
+            (crop.y + ch) * k,
+        );
         let hidden: f64 = keep_clear
             .iter()
             .map(|r| {
                 let x0 = (crop.x + r.x as f64 / s) * k;
                 let y0 = (crop.y + r.y as f64 / s) * k;
-                area_sum(&sum, mw, mh, x0, y0, x0 + r.w as f64 / s * k, y0 + r.h as f64 / s * k)
+                area_sum(
+                    &sum,
+                    mw,
+                    mh,
+                    x0,
+                    y0,
+                    x0 + r.w as f64 / s * k,
+                    y0 + r.h as f64 / s * k,
+                )
             })
             .sum();
         // A slight pull to the centre breaks ties on flat images.
@@ -206,7 +254,13 @@ mod tests {
     #[test]
     fn frames_the_subject() {
         let map = map_with_subject_at(240);
-        let crop = choose(Size::new(300, 100), Size::new(100, 100), None, Some(&map), &[]);
+        let crop = choose(
+            Size::new(300, 100),
+            Size::new(100, 100),
+            None,
+            Some(&map),
+            &[],
+        );
         assert!(crop.x <= 240.0 && crop.x + crop.w >= 260.0, "{crop:?}");
     }
 
@@ -215,14 +269,26 @@ mod tests {
         let map = map_with_subject_at(140);
         // Text covers the left half of a 200x100 output.
         let text = Rect::new(0, 0, 100, 100);
-        let crop = choose(Size::new(300, 100), Size::new(200, 100), None, Some(&map), &[text]);
+        let crop = choose(
+            Size::new(300, 100),
+            Size::new(200, 100),
+            None,
+            Some(&map),
+            &[text],
+        );
         let subject_in_output = 140.0 - crop.x;
         assert!(subject_in_output >= 100.0, "subject under text: {crop:?}");
     }
 
     #[test]
     fn focus_wins_and_clamps() {
-        let crop = choose(Size::new(400, 100), Size::new(100, 100), Some([1.0, 0.5]), None, &[]);
+        let crop = choose(
+            Size::new(400, 100),
+            Size::new(100, 100),
+            Some([1.0, 0.5]),
+            None,
+            &[],
+        );
         assert_eq!((crop.x, crop.w), (300.0, 100.0));
     }
 }

@@ -16,12 +16,18 @@ pub struct Location {
 impl Location {
     /// A whole file, no position.
     pub fn file(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into(), line_col: None }
+        Self {
+            path: path.into(),
+            line_col: None,
+        }
     }
 
     /// A byte offset inside `source`, the text of `path`, as line:column.
     pub fn at(path: impl Into<PathBuf>, source: &str, offset: usize) -> Self {
-        Self { path: path.into(), line_col: Some(line_col(source, offset)) }
+        Self {
+            path: path.into(),
+            line_col: Some(line_col(source, offset)),
+        }
     }
 }
 
@@ -115,13 +121,20 @@ pub enum Error {
 }
 
 fn hint_suffix(hint: &Option<String>) -> String {
-    hint.as_ref().map(|h| format!("\n  hint: {h}")).unwrap_or_default()
+    hint.as_ref()
+        .map(|h| format!("\n  hint: {h}"))
+        .unwrap_or_default()
 }
 
 impl Error {
     /// An unusable input, without a hint.
     pub fn invalid(at: Location, kind: InputKind, message: impl Into<String>) -> Self {
-        Error::Invalid { at, kind, message: message.into(), hint: None }
+        Error::Invalid {
+            at,
+            kind,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     /// An unusable input, with advice.
@@ -131,12 +144,21 @@ impl Error {
         message: impl Into<String>,
         hint: impl Into<String>,
     ) -> Self {
-        Error::Invalid { at, kind, message: message.into(), hint: Some(hint.into()) }
+        Error::Invalid {
+            at,
+            kind,
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
     }
 
     /// A read failure of `path`.
     pub fn read(path: &Path, source: std::io::Error) -> Self {
-        Error::Io { path: path.to_path_buf(), action: "read", source }
+        Error::Io {
+            path: path.to_path_buf(),
+            action: "read",
+            source,
+        }
     }
 }
 

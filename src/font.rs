@@ -25,7 +25,10 @@ pub struct Face {
 
 impl std::fmt::Debug for Face {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Face").field("file", &self.source.file).field("index", &self.source.index).finish()
+        f.debug_struct("Face")
+            .field("file", &self.source.file)
+            .field("index", &self.source.index)
+            .finish()
     }
 }
 
@@ -63,8 +66,11 @@ impl Face {
         };
         let outlines = FontVec::try_from_vec_and_index(data.clone(), source.index)
             .map_err(|_| bad("not a valid OpenType font"))?;
-        let shaping = harfrust::Font::new(data, source.index).ok_or_else(|| bad("no font at that index"))?;
-        let units_per_em = outlines.units_per_em().ok_or_else(|| bad("missing units per em"))?;
+        let shaping =
+            harfrust::Font::new(data, source.index).ok_or_else(|| bad("no font at that index"))?;
+        let units_per_em = outlines
+            .units_per_em()
+            .ok_or_else(|| bad("missing units per em"))?;
         Ok(Face {
             source,
             units_per_em,
@@ -148,7 +154,12 @@ mod tests {
 
     fn inter_bold() -> Face {
         let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/fonts/Inter-Bold.otf");
-        Face::load(&FontRef { file, index: 0, written: "Inter-Bold.otf".into() }).unwrap()
+        Face::load(&FontRef {
+            file,
+            index: 0,
+            written: "Inter-Bold.otf".into(),
+        })
+        .unwrap()
     }
 
     #[test]
@@ -173,7 +184,11 @@ mod tests {
     #[test]
     fn not_a_font_is_a_clear_error() {
         let err = Face::from_data(
-            FontRef { file: "x.otf".into(), index: 0, written: "x.otf".into() },
+            FontRef {
+                file: "x.otf".into(),
+                index: 0,
+                written: "x.otf".into(),
+            },
             b"not a font".to_vec(),
         )
         .unwrap_err();

@@ -108,7 +108,11 @@ impl Rect {
 
     /// Area in pixels.
     pub fn area(self) -> i64 {
-        if self.is_empty() { 0 } else { self.w as i64 * self.h as i64 }
+        if self.is_empty() {
+            0
+        } else {
+            self.w as i64 * self.h as i64
+        }
     }
 }
 
@@ -192,8 +196,16 @@ impl Corner {
 
     /// A box of `size` placed in this corner of `area`, `margin` px from both edges.
     pub fn place(self, area: Rect, w: i32, h: i32, margin: i32) -> Rect {
-        let x = if self.is_left() { area.x + margin } else { area.right() - margin - w };
-        let y = if self.is_top() { area.y + margin } else { area.bottom() - margin - h };
+        let x = if self.is_left() {
+            area.x + margin
+        } else {
+            area.right() - margin - w
+        };
+        let y = if self.is_top() {
+            area.y + margin
+        } else {
+            area.bottom() - margin - h
+        };
         Rect::new(x, y, w, h)
     }
 }
@@ -204,7 +216,11 @@ mod tests {
 
     #[test]
     fn story_safe_area_drops_platform_ui() {
-        let insets = Insets { top: 0.14, bottom: 0.20, ..Default::default() };
+        let insets = Insets {
+            top: 0.14,
+            bottom: 0.20,
+            ..Default::default()
+        };
         let safe = insets.safe_area(Size::new(1080, 1920));
         assert_eq!(safe, Rect::new(0, 269, 1080, 1267));
     }

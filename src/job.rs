@@ -33,7 +33,12 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> Self {
-        Self { out_dir: PathBuf::from("out"), formats: None, file_type: TypeChoice::Auto, max_pixels: DEFAULT_MAX_PIXELS }
+        Self {
+            out_dir: PathBuf::from("out"),
+            formats: None,
+            file_type: TypeChoice::Auto,
+            max_pixels: DEFAULT_MAX_PIXELS,
+        }
     }
 }
 
@@ -100,12 +105,19 @@ pub fn tasks(creative: &Arc<Creative>, opts: &RenderOptions) -> Result<Vec<Task>
             .collect::<Result<Vec<_>>>()?,
         None => creative.formats.clone(),
     };
-    let variants: Vec<Option<usize>> =
-        if creative.variants.is_empty() { vec![None] } else { (0..creative.variants.len()).map(Some).collect() };
+    let variants: Vec<Option<usize>> = if creative.variants.is_empty() {
+        vec![None]
+    } else {
+        (0..creative.variants.len()).map(Some).collect()
+    };
     Ok(variants
         .into_iter()
         .flat_map(|v| formats.iter().map(move |f| (v, f.clone())))
-        .map(|(variant, format)| Task { creative: creative.clone(), variant, format })
+        .map(|(variant, format)| Task {
+            creative: creative.clone(),
+            variant,
+            format,
+        })
         .collect())
 }
 
@@ -122,17 +134,20 @@ impl Assets {
         let mut assets = Assets::default();
         for t in tasks {
             let brand = &t.creative.brand;
-            assets
-                .kits
-                .entry(brand.path.clone())
-                .or_insert_with(|| BrandKit::load(brand.clone()).map(Arc::new).map_err(Arc::new));
+            assets.kits.entry(brand.path.clone()).or_insert_with(|| {
+                BrandKit::load(brand.clone())
+                    .map(Arc::new)
+                    .map_err(Arc::new)
+            });
         }
         let mut photos: Vec<PathBuf> = tasks
             .iter()
-            .filter_map(|t| match t.creative.copy_for(t.variant(), &t.format).background.fill {
-                BackgroundFill::Image(p) => Some(p),
-                BackgroundFill::Color(_) => None,
-            })
+            .filter_map(
+                |t| match t.creative.copy_for(t.variant(), &t.format).background.fill {
+                    BackgroundFill::Image(p) => Some(p),
+                    BackgroundFill::Color(_) => None,
+                },
+            )
             .collect();
         photos.sort();
         photos.dedup();
@@ -149,11 +164,25 @@ impl Assets {
 }
 
 /// Renders, encodes and writes one task.
-pub fn run(task: &Task, assets: &Assets, opts: &RenderOptions) -> std::result::Result<Output, Arc<Error>> {
-    let kit = assets.kits.get(&task.creative.brand.path).expect("kit loaded for every task").clone()?;
+pub fn run(
+    task: &Task,
+    assets: &Assets,
+    opts: &RenderOptions,
+) -> std::result::Result<Output, Arc<Error>> {
+    let kit = assets
+        .kits
+        .get(&task.creative.brand.path)
+        .expect("kit loaded for every task")
+        .clone()?;
     let copy = task.creative.copy_for(task.variant(), &task.format);
     let master = match &copy.background.fill {
-        BackgroundFill::Image(p) => Some(assets.masters.get(p).expect("master loaded for every photo").clone()?),
+        BackgroundFill::Image(p) => Some(
+            assets
+                .masters
+                .get(p)
+                .expect("master loaded for every photo")
+                .clone()?,
+        ),
         BackgroundFill::Color(_) => None,
     };
     let layout = layout::layout(&copy, &kit, &task.format).map_err(Arc::new)?;
@@ -187,7 +216,10 @@ pub fn run(task: &Task, assets: &Assets, opts: &RenderOptions) -> std::result::R
 }
 
 /// Renders every task of one creative (a convenience for library users).
-pub fn render_creative(creative: &Creative, opts: &RenderOptions) -> Result<Vec<std::result::Result<Output, Arc<Error>>>> {
+pub fn render_creative(
+    creative: &Creative,
+    opts: &RenderOptions,
+) -> Result<Vec<std::result::Result<Output, Arc<Error>>>> {
     let creative = Arc::new(creative.clone());
     let tasks = tasks(&creative, opts)?;
     let assets = Assets::load(&tasks, opts.max_pixels);

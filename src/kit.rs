@@ -28,7 +28,11 @@ impl BrandKit {
         Ok(BrandKit {
             headline: Face::load(&fonts.headline)?,
             body: Face::load(&fonts.body)?,
-            fallback: fonts.fallback.iter().map(Face::load).collect::<Result<_>>()?,
+            fallback: fonts
+                .fallback
+                .iter()
+                .map(Face::load)
+                .collect::<Result<_>>()?,
             logo: Logo::load(&brand.logo.file)?,
             brand,
         })

@@ -20,7 +20,7 @@ pub enum LogoArt {
     /// An SVG, with the box of its visible content in user units.
     Svg {
         /// The parsed tree (no text, no system fonts: output never depends on the machine).
-        tree: resvg::usvg::Tree,
+        tree: Box<resvg::usvg::Tree>,
         /// Left, top, width, height of the visible content.
         bounds: [f32; 4],
     },
@@ -30,7 +30,10 @@ pub enum LogoArt {
 
 impl std::fmt::Debug for Logo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Logo").field("path", &self.path).field("aspect", &self.aspect()).finish()
+        f.debug_struct("Logo")
+            .field("path", &self.path)
+            .field("aspect", &self.aspect())
+            .finish()
     }
 }
 
@@ -38,10 +41,19 @@ impl Logo {
     /// Loads an SVG or PNG logo.
     pub fn load(path: &Path) -> Result<Logo> {
         let data = std::fs::read(path).map_err(|e| Error::read(path, e))?;
-        let is_svg = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+        let is_svg = path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
             || data.trim_ascii_start().starts_with(b"<");
-        let art = if is_svg { load_svg(path, &data)? } else { load_raster(path, &data)? };
-        Ok(Logo { path: path.to_path_buf(), art })
+        let art = if is_svg {
+            load_svg(path, &data)?
+        } else {
+            load_raster(path, &data)?
+        };
+        Ok(Logo {
+            path: path.to_path_buf(),
+            art,
+        })
     }
 
     /// Width over height of the visible artwork.
@@ -54,7 +66,10 @@ impl Logo {
 }
 
 fn load_svg(path: &Path, data: &[u8]) -> Result<LogoArt> {
-    let opt = resvg::usvg::Options { resources_dir: path.parent().map(Path::to_path_buf), ..Default::default() };
+    let opt = resvg::usvg::Options {
+        resources_dir: path.parent().map(Path::to_path_buf),
+        ..Default::default()
+    };
     let tree = resvg::usvg::Tree::from_data(data, &opt).map_err(|e| {
         Error::invalid_with_hint(
             Location::file(path),
@@ -72,12 +87,21 @@ fn load_svg(path: &Path, data: &[u8]) -> Result<LogoArt> {
             "text in SVG logos must be converted to outlines (paths)",
         ));
     }
-    Ok(LogoArt::Svg { tree, bounds: [b.x(), b.y(), b.width(), b.height()] })
+    Ok(LogoArt::Svg {
+        tree: Box::new(tree),
+        bounds: [b.x(), b.y(), b.width(), b.height()],
+    })
 }
 
 fn load_raster(path: &Path, data: &[u8]) -> Result<LogoArt> {
     let img = image::load_from_memory(data)
-        .map_err(|e| Error::invalid(Location::file(path), InputKind::Image, format!("the logo image cannot be decoded: {e}")))?
+        .map_err(|e| {
+            Error::invalid(
+                Location::file(path),
+                InputKind::Image,
+                format!("the logo image cannot be decoded: {e}"),
+            )
+        })?
         .into_rgba8();
     let (mut x0, mut y0, mut x1, mut y1) = (u32::MAX, u32::MAX, 0, 0);
     for (x, y, p) in img.enumerate_pixels() {
@@ -86,7 +110,13 @@ fn load_raster(path: &Path, data: &[u8]) -> Result<LogoArt> {
         }
     }
     if x0 >= x1 {
-        return Err(Error::invalid(Location::file(path), InputKind::Image, "the logo image is fully transparent"));
+        return Err(Error::invalid(
+            Location::file(path),
+            InputKind::Image,
+            "the logo image is fully transparent",
+        ));
     }
-    Ok(LogoArt::Raster(image::imageops::crop_imm(&img, x0, y0, x1 - x0, y1 - y0).to_image()))
+    Ok(LogoArt::Raster(
+        image::imageops::crop_imm(&img, x0, y0, x1 - x0, y1 - y0).to_image(),
+    ))
 }

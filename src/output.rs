@@ -5,9 +5,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use image::ImageEncoder;
 use image::RgbImage;
 use image::codecs::png::{CompressionType, FilterType as PngFilter, PngEncoder};
-use image::ImageEncoder;
 
 use crate::error::{Error, InputKind, Location, Result};
 
@@ -103,9 +103,22 @@ pub fn encode(image: &RgbImage, choice: TypeChoice, max_bytes: Option<u64>) -> E
     }
 }
 
-fn finish(bytes: Vec<u8>, file_type: FileType, max_bytes: Option<u64>, quality: Option<u8>, palette: Option<u16>) -> Encoded {
+fn finish(
+    bytes: Vec<u8>,
+    file_type: FileType,
+    max_bytes: Option<u64>,
+    quality: Option<u8>,
+    palette: Option<u16>,
+) -> Encoded {
     let within_limit = max_bytes.is_none_or(|m| bytes.len() as u64 <= m);
-    Encoded { bytes, file_type, max_bytes, within_limit, quality, palette }
+    Encoded {
+        bytes,
+        file_type,
+        max_bytes,
+        within_limit,
+        quality,
+        palette,
+    }
 }
 
 /// Truecolour PNG. Fast deflate with adaptive filters: within a few per
@@ -113,7 +126,12 @@ fn finish(bytes: Vec<u8>, file_type: FileType, max_bytes: Option<u64>, quality: 
 pub fn encode_png(image: &RgbImage) -> Vec<u8> {
     let mut out = Vec::new();
     PngEncoder::new_with_quality(&mut out, CompressionType::Fast, PngFilter::Adaptive)
-        .write_image(image.as_raw(), image.width(), image.height(), image::ExtendedColorType::Rgb8)
+        .write_image(
+            image.as_raw(),
+            image.width(),
+            image.height(),
+            image::ExtendedColorType::Rgb8,
+        )
         .expect("PNG encoding into memory");
     out
 }
@@ -127,7 +145,11 @@ fn encode_indexed_png(image: &RgbImage, colors: u16) -> Vec<u8> {
         .palette_size(size)
         .input_image(input.as_ref())
         .output_srgb8_indexed_image();
-    let palette: Vec<u8> = indexed.palette().iter().flat_map(|c| [c.red, c.green, c.blue]).collect();
+    let palette: Vec<u8> = indexed
+        .palette()
+        .iter()
+        .flat_map(|c| [c.red, c.green, c.blue])
+        .collect();
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, image.width(), image.height());
     encoder.set_color(png::ColorType::Indexed);
@@ -135,7 +157,9 @@ fn encode_indexed_png(image: &RgbImage, colors: u16) -> Vec<u8> {
     encoder.set_palette(palette);
     encoder.set_compression(png::Compression::Balanced);
     let mut writer = encoder.write_header().expect("PNG header into memory");
-    writer.write_image_data(indexed.indices()).expect("PNG data into memory");
+    writer
+        .write_image_data(indexed.indices())
+        .expect("PNG data into memory");
     writer.finish().expect("PNG end into memory");
     out
 }
@@ -147,7 +171,12 @@ pub fn encode_jpeg(image: &RgbImage, quality: u8) -> Vec<u8> {
     let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
     encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
     encoder
-        .encode(image.as_raw(), image.width() as u16, image.height() as u16, jpeg_encoder::ColorType::Rgb)
+        .encode(
+            image.as_raw(),
+            image.width() as u16,
+            image.height() as u16,
+            jpeg_encoder::ColorType::Rgb,
+        )
         .expect("JPEG encoding into memory");
     out
 }
@@ -155,11 +184,23 @@ pub fn encode_jpeg(image: &RgbImage, quality: u8) -> Vec<u8> {
 /// The highest JPEG quality whose file meets `max_bytes`.
 fn encode_jpeg_within(image: &RgbImage, max_bytes: Option<u64>) -> Encoded {
     let Some(max) = max_bytes else {
-        return finish(encode_jpeg(image, JPEG_MAX_QUALITY), FileType::Jpeg, None, Some(JPEG_MAX_QUALITY), None);
+        return finish(
+            encode_jpeg(image, JPEG_MAX_QUALITY),
+            FileType::Jpeg,
+            None,
+            Some(JPEG_MAX_QUALITY),
+            None,
+        );
     };
     let best = encode_jpeg(image, JPEG_MAX_QUALITY);
     if best.len() as u64 <= max {
-        return finish(best, FileType::Jpeg, max_bytes, Some(JPEG_MAX_QUALITY), None);
+        return finish(
+            best,
+            FileType::Jpeg,
+            max_bytes,
+            Some(JPEG_MAX_QUALITY),
+            None,
+        );
     }
     let (mut lo, mut hi) = (JPEG_MIN_QUALITY, JPEG_MAX_QUALITY);
     let mut found = None;
@@ -186,11 +227,24 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then a
 /// rename, so a reader never sees half a file and an old file survives a failure.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::Io { path: dir.to_path_buf(), action: "create the folder", source: e })?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}-{}.tmp", std::process::id(), TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::Io {
+        path: dir.to_path_buf(),
+        action: "create the folder",
+        source: e,
+    })?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(
+        ".{name}.{}-{}.tmp",
+        std::process::id(),
+        TEMP_COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
     let write = || -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
@@ -199,13 +253,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     write().map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
-        Error::Io { path: path.to_path_buf(), action: "write", source: e }
+        Error::Io {
+            path: path.to_path_buf(),
+            action: "write",
+            source: e,
+        }
     })
 }
 
 /// Refuses to write over any of `inputs`.
 pub fn guard_inputs(path: &Path, inputs: &[PathBuf]) -> Result<()> {
-    let Ok(target) = path.canonicalize() else { return Ok(()) }; // not there yet: cannot be an input
+    let Ok(target) = path.canonicalize() else {
+        return Ok(());
+    }; // not there yet: cannot be an input
     for input in inputs {
         if input.canonicalize().is_ok_and(|i| i == target) {
             return Err(Error::invalid_with_hint(
@@ -231,7 +291,12 @@ mod tests {
     }
 
     fn psnr(a: &RgbImage, b: &RgbImage) -> f64 {
-        let mse: f64 = a.as_raw().iter().zip(b.as_raw()).map(|(x, y)| (*x as f64 - *y as f64).powi(2)).sum::<f64>()
+        let mse: f64 = a
+            .as_raw()
+            .iter()
+            .zip(b.as_raw())
+            .map(|(x, y)| (*x as f64 - *y as f64).powi(2))
+            .sum::<f64>()
             / a.as_raw().len() as f64;
         10.0 * (255.0f64 * 255.0 / mse.max(1e-9)).log10()
     }

@@ -92,7 +92,13 @@ pub struct Encoding {
 impl Sidecar {
     /// The sidecar of a rendered layout.
     pub fn new(layout: &Layout, rendered: &Rendered, encoded: &Encoded, kit: &BrandKit) -> Sidecar {
-        let color_of = |role: Role| rendered.colors.iter().find(|(r, _)| *r == role).map(|(_, c)| c.to_hex());
+        let color_of = |role: Role| {
+            rendered
+                .colors
+                .iter()
+                .find(|(r, _)| *r == role)
+                .map(|(_, c)| c.to_hex())
+        };
         let text_layer = |block: &TextBlock, bbox: Rect| Layer {
             role: block.role.as_str().to_string(),
             bbox,
@@ -130,7 +136,11 @@ impl Sidecar {
             height: layout.format.height,
             safe_area: layout.safe_area,
             layers,
-            hidden: layout.hidden.iter().map(|r| r.as_str().to_string()).collect(),
+            hidden: layout
+                .hidden
+                .iter()
+                .map(|r| r.as_str().to_string())
+                .collect(),
             encoding: Some(Encoding {
                 file_type: encoded.file_type.name().to_string(),
                 bytes: encoded.bytes.len() as u64,

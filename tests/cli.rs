@@ -8,7 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn brandfit(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_brandfit")).args(args).env("NO_COLOR", "1").output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_brandfit"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
 }
 
 fn stderr(o: &Output) -> String {
@@ -17,7 +21,12 @@ fn stderr(o: &Output) -> String {
 
 /// Runs `render` on a creative, expecting exit 2 and every `needles` in stderr.
 fn expect_error(creative: &Path, out: &Path, needles: &[&str]) -> String {
-    let o = brandfit(&["render", creative.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = brandfit(&[
+        "render",
+        creative.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     let err = stderr(&o);
     assert_eq!(o.status.code(), Some(2), "stderr: {err}");
     assert!(!err.contains("panicked"), "{err}");
@@ -34,7 +43,15 @@ fn brand_copy(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
     let root = common::root();
     let text = std::fs::read_to_string(root.join("brand-guides/acme.toml"))
         .unwrap()
-        .replace("\"acme/logo.svg\"", &format!("{:?}", root.join("brand-guides/acme/logo.svg").display().to_string()))
+        .replace(
+            "\"acme/logo.svg\"",
+            &format!(
+                "{:?}",
+                root.join("brand-guides/acme/logo.svg")
+                    .display()
+                    .to_string()
+            ),
+        )
         .replace("\"../fixtures/", &format!("\"{}/fixtures/", root.display()));
     let path = dir.join("brand.toml");
     std::fs::write(&path, edit(text)).unwrap();
@@ -43,7 +60,14 @@ fn brand_copy(dir: &Path, edit: impl Fn(String) -> String) -> PathBuf {
 
 fn creative_for(dir: &Path, brand: &Path, body: &str) -> PathBuf {
     let path = dir.join("creative.toml");
-    std::fs::write(&path, format!("brand = {:?}\nname = \"t\"\n{body}", brand.display().to_string())).unwrap();
+    std::fs::write(
+        &path,
+        format!(
+            "brand = {:?}\nname = \"t\"\n{body}",
+            brand.display().to_string()
+        ),
+    )
+    .unwrap();
     path
 }
 
@@ -57,34 +81,88 @@ fn malformed_toml_names_line_and_column() {
 #[test]
 fn unknown_key_gets_a_did_you_mean() {
     let dir = tempfile::tempdir().unwrap();
-    let c = common::write_creative(dir.path(), "acme", &format!("{GOOD}[body]\ntext = \"x\"\ncolr = \"cream\"\n"));
-    expect_error(&c, &dir.path().join("out"), &["creative.toml:10:1", "unknown field `colr`", "did you mean `color`?"]);
+    let c = common::write_creative(
+        dir.path(),
+        "acme",
+        &format!("{GOOD}[body]\ntext = \"x\"\ncolr = \"cream\"\n"),
+    );
+    expect_error(
+        &c,
+        &dir.path().join("out"),
+        &[
+            "creative.toml:10:1",
+            "unknown field `colr`",
+            "did you mean `color`?",
+        ],
+    );
 }
 
 #[test]
 fn bad_colour_names_the_palette() {
     let dir = tempfile::tempdir().unwrap();
-    let c = common::write_creative(dir.path(), "acme", "[background]\ncolor = \"creme\"\n[headline]\ntext = \"x\"\n");
-    expect_error(&c, &dir.path().join("out"), &["creative.toml:4:9", "`creme` is not a colour of Acme Coffee", "did you mean `cream`?"]);
-    let b = brand_copy(dir.path(), |t| t.replace("accent = \"#E4572E\"", "accent = \"#E4572\""));
+    let c = common::write_creative(
+        dir.path(),
+        "acme",
+        "[background]\ncolor = \"creme\"\n[headline]\ntext = \"x\"\n",
+    );
+    expect_error(
+        &c,
+        &dir.path().join("out"),
+        &[
+            "creative.toml:4:9",
+            "`creme` is not a colour of Acme Coffee",
+            "did you mean `cream`?",
+        ],
+    );
+    let b = brand_copy(dir.path(), |t| {
+        t.replace("accent = \"#E4572E\"", "accent = \"#E4572\"")
+    });
     let c = creative_for(dir.path(), &b, GOOD);
-    expect_error(&c, &dir.path().join("out"), &["brand.toml:", "`#E4572` is not a colour", "#RRGGBB"]);
+    expect_error(
+        &c,
+        &dir.path().join("out"),
+        &["brand.toml:", "`#E4572` is not a colour", "#RRGGBB"],
+    );
 }
 
 #[test]
 fn missing_files_say_where_they_were_looked_for() {
     let dir = tempfile::tempdir().unwrap();
-    let c = common::write_creative(dir.path(), "acme", "[background]\nimage = \"nope.jpg\"\n[headline]\ntext = \"x\"\n");
-    expect_error(&c, &dir.path().join("out"), &["creative.toml:4:9", "background image `nope.jpg` not found"]);
+    let c = common::write_creative(
+        dir.path(),
+        "acme",
+        "[background]\nimage = \"nope.jpg\"\n[headline]\ntext = \"x\"\n",
+    );
+    expect_error(
+        &c,
+        &dir.path().join("out"),
+        &["creative.toml:4:9", "background image `nope.jpg` not found"],
+    );
     let c = dir.path().join("c2.toml");
-    std::fs::write(&c, format!("brand = \"missing.toml\"\nname = \"t\"\n{GOOD}")).unwrap();
-    expect_error(&c, &dir.path().join("out"), &["c2.toml:1:9", "brand guide `missing.toml` not found"]);
+    std::fs::write(
+        &c,
+        format!("brand = \"missing.toml\"\nname = \"t\"\n{GOOD}"),
+    )
+    .unwrap();
+    expect_error(
+        &c,
+        &dir.path().join("out"),
+        &["c2.toml:1:9", "brand guide `missing.toml` not found"],
+    );
     let b = brand_copy(dir.path(), |t| t.replace("Inter-Regular.otf", "Nope.otf"));
     let c = creative_for(dir.path(), &b, GOOD);
-    expect_error(&c, &dir.path().join("out"), &["brand.toml:", "font", "Nope.otf` not found"]);
+    expect_error(
+        &c,
+        &dir.path().join("out"),
+        &["brand.toml:", "font", "Nope.otf` not found"],
+    );
     let o = brandfit(&["render", dir.path().join("absent.toml").to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("absent.toml: cannot read"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("absent.toml: cannot read"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -94,29 +172,73 @@ fn truncated_and_oversized_images_are_reported() {
     std::fs::write(dir.path().join("cut.jpg"), &photo[..photo.len() / 3]).unwrap();
     std::fs::write(dir.path().join("text.jpg"), b"this is not an image").unwrap();
     for name in ["cut.jpg", "text.jpg"] {
-        let c = common::write_creative(dir.path(), "acme", &format!("[background]\nimage = \"{name}\"\n[headline]\ntext = \"x\"\n"));
+        let c = common::write_creative(
+            dir.path(),
+            "acme",
+            &format!("[background]\nimage = \"{name}\"\n[headline]\ntext = \"x\"\n"),
+        );
         expect_error(&c, &dir.path().join("out"), &[name, "image"]);
     }
-    let c = common::write_creative(dir.path(), "acme", &format!("[background]\nimage = {:?}\n[headline]\ntext = \"x\"\n", common::root().join("examples/spring-blend/coffee.jpg").display().to_string()));
-    let o = brandfit(&["render", c.to_str().unwrap(), "-o", dir.path().join("out").to_str().unwrap(), "--max-megapixels", "0.1"]);
+    let c = common::write_creative(
+        dir.path(),
+        "acme",
+        &format!(
+            "[background]\nimage = {:?}\n[headline]\ntext = \"x\"\n",
+            common::root()
+                .join("examples/spring-blend/coffee.jpg")
+                .display()
+                .to_string()
+        ),
+    );
+    let o = brandfit(&[
+        "render",
+        c.to_str().unwrap(),
+        "-o",
+        dir.path().join("out").to_str().unwrap(),
+        "--max-megapixels",
+        "0.1",
+    ]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("over the 0 megapixel limit") || stderr(&o).contains("megapixel limit"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("over the 0 megapixel limit") || stderr(&o).contains("megapixel limit"),
+        "{}",
+        stderr(&o)
+    );
     assert!(stderr(&o).contains("--max-megapixels"));
 }
 
 #[test]
 fn broken_svg_and_font_are_reported() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("bad.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=").unwrap();
+    std::fs::write(
+        dir.path().join("bad.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><path d=",
+    )
+    .unwrap();
     let b = brand_copy(dir.path(), |t| {
-        let logo = common::root().join("brand-guides/acme/logo.svg").display().to_string();
+        let logo = common::root()
+            .join("brand-guides/acme/logo.svg")
+            .display()
+            .to_string();
         t.replace(&format!("{logo:?}"), "\"bad.svg\"")
     });
     let c = creative_for(dir.path(), &b, GOOD);
-    expect_error(&c, &dir.path().join("out"), &["bad.svg", "the SVG logo does not parse"]);
+    expect_error(
+        &c,
+        &dir.path().join("out"),
+        &["bad.svg", "the SVG logo does not parse"],
+    );
 
     std::fs::write(dir.path().join("bad.otf"), b"OTTO not really a font").unwrap();
-    let b = brand_copy(dir.path(), |t| t.replace(&format!("{}/fixtures/fonts/Inter-Regular.otf", common::root().display()), "bad.otf"));
+    let b = brand_copy(dir.path(), |t| {
+        t.replace(
+            &format!(
+                "{}/fixtures/fonts/Inter-Regular.otf",
+                common::root().display()
+            ),
+            "bad.otf",
+        )
+    });
     let c = creative_for(dir.path(), &b, GOOD);
     expect_error(&c, &dir.path().join("out"), &["bad.otf: cannot load font"]);
 }
@@ -124,15 +246,31 @@ fn broken_svg_and_font_are_reported() {
 #[test]
 fn empty_text_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let c = common::write_creative(dir.path(), "acme", "[background]\ncolor = \"cream\"\n[headline]\ntext = \"  \"\n");
-    expect_error(&c, &dir.path().join("out"), &["creative.toml:6:8", "the headline text is empty"]);
+    let c = common::write_creative(
+        dir.path(),
+        "acme",
+        "[background]\ncolor = \"cream\"\n[headline]\ntext = \"  \"\n",
+    );
+    expect_error(
+        &c,
+        &dir.path().join("out"),
+        &["creative.toml:6:8", "the headline text is empty"],
+    );
 }
 
 #[test]
 fn a_format_too_small_for_the_brand_says_which_rule() {
     let dir = tempfile::tempdir().unwrap();
-    let c = common::write_creative(dir.path(), "acme", &format!("formats = [\"60x30\"]\n{GOOD}"));
-    expect_error(&c, &dir.path().join("out"), &["60x30", "too small for rule logo."]);
+    let c = common::write_creative(
+        dir.path(),
+        "acme",
+        &format!("formats = [\"60x30\"]\n{GOOD}"),
+    );
+    expect_error(
+        &c,
+        &dir.path().join("out"),
+        &["60x30", "too small for rule logo."],
+    );
 }
 
 #[test]
@@ -143,9 +281,18 @@ fn never_writes_over_an_input() {
     let out = dir.path().join("out");
     std::fs::create_dir_all(out.join("t")).unwrap();
     let photo = out.join("t/300x250.png");
-    image::RgbImage::from_pixel(400, 300, image::Rgb([90, 60, 40])).save(&photo).unwrap();
+    image::RgbImage::from_pixel(400, 300, image::Rgb([90, 60, 40]))
+        .save(&photo)
+        .unwrap();
     let before = std::fs::read(&photo).unwrap();
-    let c = common::write_creative(dir.path(), "acme", &format!("formats = [\"300x250\"]\n[background]\nimage = {:?}\n[headline]\ntext = \"x\"\n", photo.display().to_string()));
+    let c = common::write_creative(
+        dir.path(),
+        "acme",
+        &format!(
+            "formats = [\"300x250\"]\n[background]\nimage = {:?}\n[headline]\ntext = \"x\"\n",
+            photo.display().to_string()
+        ),
+    );
     expect_error(&c, &out, &["refusing to write over an input", "-o"]);
     assert_eq!(std::fs::read(&photo).unwrap(), before);
 }
@@ -153,11 +300,21 @@ fn never_writes_over_an_input() {
 #[test]
 fn one_bad_creative_does_not_stop_the_batch() {
     let dir = tempfile::tempdir().unwrap();
-    let good = common::write_creative(dir.path(), "acme", &format!("formats = [\"leaderboard\"]\n{GOOD}"));
+    let good = common::write_creative(
+        dir.path(),
+        "acme",
+        &format!("formats = [\"leaderboard\"]\n{GOOD}"),
+    );
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "brand = 3").unwrap();
     let out = dir.path().join("out");
-    let o = brandfit(&["render", bad.to_str().unwrap(), good.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    let o = brandfit(&[
+        "render",
+        bad.to_str().unwrap(),
+        good.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("bad.toml:1:"), "{}", stderr(&o));
     assert!(out.join("t/leaderboard.png").is_file());
@@ -171,21 +328,37 @@ fn validate_and_formats() {
         "validate",
         root.join("brand-guides/acme.toml").to_str().unwrap(),
         root.join("brand-guides/bloom.toml").to_str().unwrap(),
-        root.join("examples/spring-blend/creative.toml").to_str().unwrap(),
-        root.join("examples/bloom-season/creative.toml").to_str().unwrap(),
+        root.join("examples/spring-blend/creative.toml")
+            .to_str()
+            .unwrap(),
+        root.join("examples/bloom-season/creative.toml")
+            .to_str()
+            .unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(String::from_utf8_lossy(&o.stdout).matches("ok: ").count(), 4);
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).matches("ok: ").count(),
+        4
+    );
 
     let o = brandfit(&["formats"]);
     let table = String::from_utf8_lossy(&o.stdout);
-    assert!(table.contains("instagram-story") && table.contains("top 14 %, bottom 20 %") && table.contains("150 KB"), "{table}");
+    assert!(
+        table.contains("instagram-story")
+            && table.contains("top 14 %, bottom 20 %")
+            && table.contains("150 KB"),
+        "{table}"
+    );
     let o = brandfit(&["formats", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(json.as_array().unwrap().len(), 15);
     assert_eq!(json[3]["id"], "leaderboard");
     assert_eq!(json[3]["max_kb"], 150);
-    let o = brandfit(&["formats", "--brand", root.join("brand-guides/bloom.toml").to_str().unwrap()]);
+    let o = brandfit(&[
+        "formats",
+        "--brand",
+        root.join("brand-guides/bloom.toml").to_str().unwrap(),
+    ]);
     assert!(String::from_utf8_lossy(&o.stdout).contains("dooh-portrait"));
 
     let o = brandfit(&["render"]);
@@ -197,8 +370,31 @@ fn validate_and_formats() {
 #[test]
 fn unknown_format_ids_get_a_hint() {
     let dir = tempfile::tempdir().unwrap();
-    let c = common::write_creative(dir.path(), "acme", &format!("formats = [\"leaderbord\"]\n{GOOD}"));
-    expect_error(&c, &dir.path().join("out"), &["creative.toml:3:12", "unknown format `leaderbord`", "did you mean `leaderboard`?"]);
-    let c = common::write_creative(dir.path(), "acme", &format!("{GOOD}[override.leaderbord]\nbody = false\n"));
-    expect_error(&c, &dir.path().join("out"), &["[override.leaderbord] names an unknown format", "did you mean `leaderboard`?"]);
+    let c = common::write_creative(
+        dir.path(),
+        "acme",
+        &format!("formats = [\"leaderbord\"]\n{GOOD}"),
+    );
+    expect_error(
+        &c,
+        &dir.path().join("out"),
+        &[
+            "creative.toml:3:12",
+            "unknown format `leaderbord`",
+            "did you mean `leaderboard`?",
+        ],
+    );
+    let c = common::write_creative(
+        dir.path(),
+        "acme",
+        &format!("{GOOD}[override.leaderbord]\nbody = false\n"),
+    );
+    expect_error(
+        &c,
+        &dir.path().join("out"),
+        &[
+            "[override.leaderbord] names an unknown format",
+            "did you mean `leaderboard`?",
+        ],
+    );
 }

@@ -20,7 +20,10 @@ pub fn kit(name: &str) -> BrandKit {
 /// Writes a creative for the named bundled brand into `dir` and returns its path.
 pub fn write_creative(dir: &Path, brand: &str, body: &str) -> PathBuf {
     let guide = root().join(format!("brand-guides/{brand}.toml"));
-    let text = format!("brand = {:?}\nname = \"t\"\n{body}", guide.display().to_string());
+    let text = format!(
+        "brand = {:?}\nname = \"t\"\n{body}",
+        guide.display().to_string()
+    );
     let path = dir.join("creative.toml");
     std::fs::write(&path, text).unwrap();
     path

@@ -9,17 +9,28 @@ use brandfit::geom::{Insets, Rect};
 use brandfit::kit::BrandKit;
 use brandfit::layout::{Layout, layout};
 use brandfit::spec::creative::{Background, BackgroundFill, Copy, Cta, TextLayer};
-use brandfit::spec::{Format, TextColor};
 use brandfit::spec::formats::built_in;
+use brandfit::spec::{Format, TextColor};
 use proptest::prelude::*;
 
 fn copy(body: bool, cta: bool, legal: bool) -> Copy {
-    let text = |t: &str| TextLayer { text: t.to_string(), color: TextColor::Auto };
+    let text = |t: &str| TextLayer {
+        text: t.to_string(),
+        color: TextColor::Auto,
+    };
     Copy {
-        background: Background { fill: BackgroundFill::Color(brandfit::color::Rgb([40, 40, 40])), focus: None, scrim: None },
+        background: Background {
+            fill: BackgroundFill::Color(brandfit::color::Rgb([40, 40, 40])),
+            focus: None,
+            scrim: None,
+        },
         headline: text("Spring blend is here"),
         body: body.then(|| text("Bright, floral, roasted this week.")),
-        cta: cta.then(|| Cta { text: "Order now".into(), fill: brandfit::color::Rgb([228, 87, 46]), color: TextColor::Auto }),
+        cta: cta.then(|| Cta {
+            text: "Order now".into(),
+            fill: brandfit::color::Rgb([228, 87, 46]),
+            color: TextColor::Auto,
+        }),
         legal: legal.then(|| text("While stocks last.")),
         lang: None,
     }
@@ -32,10 +43,20 @@ fn check_invariants(l: &Layout, kit: &BrandKit) -> Result<(), String> {
     let m = rules.margin as i32;
     let corner = rules.corner;
     let logo = l.logo;
-    let dx = if corner.is_left() { logo.x - safe.x } else { safe.right() - logo.right() };
-    let dy = if corner.is_top() { logo.y - safe.y } else { safe.bottom() - logo.bottom() };
+    let dx = if corner.is_left() {
+        logo.x - safe.x
+    } else {
+        safe.right() - logo.right()
+    };
+    let dy = if corner.is_top() {
+        logo.y - safe.y
+    } else {
+        safe.bottom() - logo.bottom()
+    };
     if (dx, dy) != (m, m) {
-        return Err(format!("logo {logo:?} is ({dx}, {dy}) from its corner, not {m}"));
+        return Err(format!(
+            "logo {logo:?} is ({dx}, {dy}) from its corner, not {m}"
+        ));
     }
     if let Some(min) = rules.min_width
         && logo.w < min as i32
@@ -54,7 +75,10 @@ fn check_invariants(l: &Layout, kit: &BrandKit) -> Result<(), String> {
             return Err(format!("cta label at {} px", b.label.size));
         }
         if !b.rect.contains(b.label.ink) {
-            return Err(format!("cta label {:?} outside its button {:?}", b.label.ink, b.rect));
+            return Err(format!(
+                "cta label {:?} outside its button {:?}",
+                b.label.ink, b.rect
+            ));
         }
         boxes.push(("cta", b.rect));
     }
@@ -78,12 +102,20 @@ fn every_table_format_holds_the_invariants() {
     for brand in ["acme", "bloom"] {
         let kit = common::kit(brand);
         for format in built_in() {
-            for (body, cta, legal) in [(true, true, true), (false, true, false), (true, false, true), (false, false, false)] {
+            for (body, cta, legal) in [
+                (true, true, true),
+                (false, true, false),
+                (true, false, true),
+                (false, false, false),
+            ] {
                 let l = layout(&copy(body, cta, legal), &kit, &format).unwrap();
                 if let Err(e) = check_invariants(&l, &kit) {
                     panic!("{brand} {}: {e}", format.id);
                 }
-                assert!(!l.hidden.iter().any(|r| matches!(r, brandfit::layout::Role::Headline | brandfit::layout::Role::Logo)));
+                assert!(!l.hidden.iter().any(|r| matches!(
+                    r,
+                    brandfit::layout::Role::Headline | brandfit::layout::Role::Logo
+                )));
             }
         }
     }
@@ -92,12 +124,19 @@ fn every_table_format_holds_the_invariants() {
 #[test]
 fn story_logo_sits_above_the_platform_interface() {
     let kit = common::kit("acme");
-    let story = built_in().into_iter().find(|f| f.id == "instagram-story").unwrap();
+    let story = built_in()
+        .into_iter()
+        .find(|f| f.id == "instagram-story")
+        .unwrap();
     let l = layout(&copy(true, true, true), &kit, &story).unwrap();
     // Bottom 20 % of 1920 is 384 px of interface; the logo sits 16 px above it.
     assert_eq!(l.logo.bottom(), 1920 - 384 - 16);
     for t in &l.texts {
-        assert!(l.safe_area.contains(t.ink), "{:?} outside the safe area", t.role);
+        assert!(
+            l.safe_area.contains(t.ink),
+            "{:?} outside the safe area",
+            t.role
+        );
     }
 }
 
@@ -107,9 +146,18 @@ fn tiny_formats_drop_legal_then_body_never_the_headline() {
     let strip = Format::custom(320, 50);
     let l = layout(&copy(true, true, true), &kit, &strip).unwrap();
     assert!(l.hidden.contains(&brandfit::layout::Role::Legal));
-    assert!(l.texts.iter().any(|t| t.role == brandfit::layout::Role::Headline));
+    assert!(
+        l.texts
+            .iter()
+            .any(|t| t.role == brandfit::layout::Role::Headline)
+    );
     let big = Format::custom(1200, 628);
-    assert!(layout(&copy(true, true, true), &kit, &big).unwrap().hidden.is_empty());
+    assert!(
+        layout(&copy(true, true, true), &kit, &big)
+            .unwrap()
+            .hidden
+            .is_empty()
+    );
 }
 
 #[test]
@@ -124,7 +172,11 @@ fn a_format_too_small_for_the_logo_says_which_rule() {
 fn unsafe_insets_move_the_logo() {
     let kit = common::kit("bloom");
     let mut f = Format::custom(1000, 1000);
-    f.insets = Insets { top: 0.1, left: 0.05, ..Default::default() };
+    f.insets = Insets {
+        top: 0.1,
+        left: 0.05,
+        ..Default::default()
+    };
     let l = layout(&copy(true, true, true), &kit, &f).unwrap();
     assert_eq!((l.logo.x, l.logo.y), (50 + 14, 100 + 14));
 }

@@ -13,11 +13,25 @@ use image::RgbImage;
 const SEED: &str = "facebook-feed,instagram-story,medium-rectangle,leaderboard";
 
 fn brandfit(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_brandfit")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_brandfit"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 fn render(creative: &Path, out: &Path, jobs: &str) {
-    let o = brandfit(&["render", creative.to_str().unwrap(), "-o", out.to_str().unwrap(), "--formats", SEED, "--type", "png", "-j", jobs]);
+    let o = brandfit(&[
+        "render",
+        creative.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--formats",
+        SEED,
+        "--type",
+        "png",
+        "-j",
+        jobs,
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
 
@@ -25,7 +39,11 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let p = entry.unwrap().path();
-        if p.is_dir() { out.extend(files(&p)) } else { out.push(p) }
+        if p.is_dir() {
+            out.extend(files(&p))
+        } else {
+            out.push(p)
+        }
     }
     out.sort();
     out
@@ -73,8 +91,15 @@ fn output_is_byte_identical_at_any_thread_count() {
     let (a, b) = (files(&one), files(&two));
     assert_eq!(a.len(), 8, "4 images + 4 sidecars");
     for (fa, fb) in a.iter().zip(&b) {
-        assert_eq!(fa.strip_prefix(&one).unwrap(), fb.strip_prefix(&two).unwrap());
-        assert!(std::fs::read(fa).unwrap() == std::fs::read(fb).unwrap(), "{} differs", fa.display());
+        assert_eq!(
+            fa.strip_prefix(&one).unwrap(),
+            fb.strip_prefix(&two).unwrap()
+        );
+        assert!(
+            std::fs::read(fa).unwrap() == std::fs::read(fb).unwrap(),
+            "{} differs",
+            fa.display()
+        );
     }
 }
 
@@ -84,11 +109,23 @@ fn new_headline_copy_changes_only_the_headline_region() {
     let (d1, d2) = (dir.path().join("a"), dir.path().join("b"));
     std::fs::create_dir_all(&d1).unwrap();
     std::fs::create_dir_all(&d2).unwrap();
-    render(&photo_creative(&d1, "Spring blend is here", "accent"), &d1.join("out"), "2");
-    render(&photo_creative(&d2, "A brighter cup for spring mornings", "accent"), &d2.join("out"), "2");
+    render(
+        &photo_creative(&d1, "Spring blend is here", "accent"),
+        &d1.join("out"),
+        "2",
+    );
+    render(
+        &photo_creative(&d2, "A brighter cup for spring mornings", "accent"),
+        &d2.join("out"),
+        "2",
+    );
     for format in SEED.split(',') {
-        let a = image::open(d1.join(format!("out/t/{format}.png"))).unwrap().into_rgb8();
-        let b = image::open(d2.join(format!("out/t/{format}.png"))).unwrap().into_rgb8();
+        let a = image::open(d1.join(format!("out/t/{format}.png")))
+            .unwrap()
+            .into_rgb8();
+        let b = image::open(d2.join(format!("out/t/{format}.png")))
+            .unwrap()
+            .into_rgb8();
         let region = sidecar(&d1.join(format!("out/t/{format}.layout.json")))
             .layers
             .iter()
@@ -98,9 +135,20 @@ fn new_headline_copy_changes_only_the_headline_region() {
         // Glyphs may overhang their region by a few pixels (accents, descenders).
         let text_region = region.inset(-4);
         let changed = diff(&a, &b);
-        assert!(!changed.is_empty(), "{format}: the revision changed nothing");
-        let outside: Vec<_> = changed.iter().filter(|p| !inside(text_region, **p)).collect();
-        assert!(outside.is_empty(), "{format}: {} pixels changed outside the headline region, e.g. {:?}", outside.len(), outside[0]);
+        assert!(
+            !changed.is_empty(),
+            "{format}: the revision changed nothing"
+        );
+        let outside: Vec<_> = changed
+            .iter()
+            .filter(|p| !inside(text_region, **p))
+            .collect();
+        assert!(
+            outside.is_empty(),
+            "{format}: {} pixels changed outside the headline region, e.g. {:?}",
+            outside.len(),
+            outside[0]
+        );
     }
 }
 
@@ -110,15 +158,38 @@ fn new_cta_fill_changes_only_pixels_inside_the_button() {
     let (d1, d2) = (dir.path().join("a"), dir.path().join("b"));
     std::fs::create_dir_all(&d1).unwrap();
     std::fs::create_dir_all(&d2).unwrap();
-    render(&photo_creative(&d1, "Spring blend is here", "accent"), &d1.join("out"), "2");
-    render(&photo_creative(&d2, "Spring blend is here", "espresso"), &d2.join("out"), "2");
+    render(
+        &photo_creative(&d1, "Spring blend is here", "accent"),
+        &d1.join("out"),
+        "2",
+    );
+    render(
+        &photo_creative(&d2, "Spring blend is here", "espresso"),
+        &d2.join("out"),
+        "2",
+    );
     for format in SEED.split(',') {
-        let a = image::open(d1.join(format!("out/t/{format}.png"))).unwrap().into_rgb8();
-        let b = image::open(d2.join(format!("out/t/{format}.png"))).unwrap().into_rgb8();
-        let button = sidecar(&d1.join(format!("out/t/{format}.layout.json"))).layers.iter().find(|l| l.role == "cta").unwrap().bbox;
+        let a = image::open(d1.join(format!("out/t/{format}.png")))
+            .unwrap()
+            .into_rgb8();
+        let b = image::open(d2.join(format!("out/t/{format}.png")))
+            .unwrap()
+            .into_rgb8();
+        let button = sidecar(&d1.join(format!("out/t/{format}.layout.json")))
+            .layers
+            .iter()
+            .find(|l| l.role == "cta")
+            .unwrap()
+            .bbox;
         let changed = diff(&a, &b);
-        assert!(!changed.is_empty(), "{format}: the revision changed nothing");
-        assert!(changed.iter().all(|p| inside(button, *p)), "{format}: pixels changed outside the button {button:?}");
+        assert!(
+            !changed.is_empty(),
+            "{format}: the revision changed nothing"
+        );
+        assert!(
+            changed.iter().all(|p| inside(button, *p)),
+            "{format}: pixels changed outside the button {button:?}"
+        );
     }
 }
 
@@ -142,7 +213,12 @@ fn save_small_png(img: &RgbImage, path: &Path) {
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
     let file = std::fs::File::create(path).unwrap();
     PngEncoder::new_with_quality(file, CompressionType::Best, FilterType::Adaptive)
-        .write_image(img.as_raw(), img.width(), img.height(), image::ExtendedColorType::Rgb8)
+        .write_image(
+            img.as_raw(),
+            img.width(),
+            img.height(),
+            image::ExtendedColorType::Rgb8,
+        )
         .unwrap();
 }
 
@@ -167,27 +243,46 @@ fn seed_formats_match_reference_images() {
     let regenerate = std::env::var_os("REGENERATE").is_some();
     let mut failures = Vec::new();
     for format in SEED.split(',') {
-        let full = image::open(out.join(format!("t/{format}.png"))).unwrap().into_rgb8();
-        let got = if full.width() * full.height() > 300_000 { half(&full) } else { full };
+        let full = image::open(out.join(format!("t/{format}.png")))
+            .unwrap()
+            .into_rgb8();
+        let got = if full.width() * full.height() > 300_000 {
+            half(&full)
+        } else {
+            full
+        };
         let golden = golden_dir.join(format!("{format}.png"));
         if regenerate {
             std::fs::create_dir_all(&golden_dir).unwrap();
             save_small_png(&got, &golden);
             continue;
         }
-        let want = image::open(&golden).unwrap_or_else(|_| panic!("missing {}; run with REGENERATE=1", golden.display())).into_rgb8();
+        let want = image::open(&golden)
+            .unwrap_or_else(|_| panic!("missing {}; run with REGENERATE=1", golden.display()))
+            .into_rgb8();
         assert_eq!(got.dimensions(), want.dimensions(), "{format}");
         // Tolerance: a channel may differ by 2 (rounding in another SIMD path).
-        let bad = got.pixels().zip(want.pixels()).filter(|(a, b)| a.0.iter().zip(b.0).any(|(x, y)| x.abs_diff(y) > 2)).count();
+        let bad = got
+            .pixels()
+            .zip(want.pixels())
+            .filter(|(a, b)| a.0.iter().zip(b.0).any(|(x, y)| x.abs_diff(y) > 2))
+            .count();
         if bad > 0 {
             let got_path = dir.path().join(format!("{format}-got.png"));
             got.save(&got_path).unwrap();
-            failures.push(format!("{format}: {bad} pixels differ (got: {})", got_path.display()));
+            failures.push(format!(
+                "{format}: {bad} pixels differ (got: {})",
+                got_path.display()
+            ));
         }
     }
     if !failures.is_empty() {
         let keep = dir.keep();
-        panic!("reference images differ (kept in {}):\n{}", keep.display(), failures.join("\n"));
+        panic!(
+            "reference images differ (kept in {}):\n{}",
+            keep.display(),
+            failures.join("\n")
+        );
     }
 }
 
@@ -197,18 +292,36 @@ fn sidecar_matches_the_spec_schema() {
     let creative = photo_creative(dir.path(), "Spring blend is here", "accent");
     let out = dir.path().join("out");
     render(&creative, &out, "2");
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(out.join("t/leaderboard.layout.json")).unwrap()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(out.join("t/leaderboard.layout.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(json["schema"], "brandfit.layout/v1");
     assert_eq!(json["format"], "leaderboard");
-    assert_eq!((json["width"].as_u64(), json["height"].as_u64()), (Some(728), Some(90)));
-    assert_eq!(json["safe_area"], serde_json::json!({ "x": 0, "y": 0, "w": 728, "h": 90 }));
+    assert_eq!(
+        (json["width"].as_u64(), json["height"].as_u64()),
+        (Some(728), Some(90))
+    );
+    assert_eq!(
+        json["safe_area"],
+        serde_json::json!({ "x": 0, "y": 0, "w": 728, "h": 90 })
+    );
     let headline = &json["layers"][0];
     assert_eq!(headline["role"], "headline");
-    assert_eq!(headline["fonts"], serde_json::json!(["../fixtures/fonts/Inter-Bold.otf"]));
+    assert_eq!(
+        headline["fonts"],
+        serde_json::json!(["../fixtures/fonts/Inter-Bold.otf"])
+    );
     assert_eq!(headline["color"], "#F5E6D3");
     assert!(headline["size"].as_f64().unwrap() >= 12.0);
     assert_eq!(headline["missing_glyphs"], serde_json::json!([]));
-    assert!(json["layers"].as_array().unwrap().iter().any(|l| l["role"] == "logo"));
+    assert!(
+        json["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["role"] == "logo")
+    );
     assert!(json["hidden"].is_array());
 }
 
@@ -217,14 +330,29 @@ fn weight_limits_are_met_by_jpeg_in_auto_mode() {
     let dir = tempfile::tempdir().unwrap();
     let creative = photo_creative(dir.path(), "Spring blend is here", "accent");
     let out = dir.path().join("out");
-    let o = brandfit(&["render", creative.to_str().unwrap(), "-o", out.to_str().unwrap(), "--formats", "medium-rectangle,half-page"]);
+    let o = brandfit(&[
+        "render",
+        creative.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--formats",
+        "medium-rectangle,half-page",
+    ]);
     assert!(o.status.success());
-    for f in files(&out).iter().filter(|p| p.extension().is_some_and(|e| e == "jpg" || e == "png")) {
+    for f in files(&out)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "jpg" || e == "png"))
+    {
         let bytes = std::fs::metadata(f).unwrap().len();
         assert!(bytes <= 150 * 1024, "{} is {bytes} bytes", f.display());
         // What was written decodes (zune-image #419 garbles some encoder settings silently).
         let img = image::open(f).unwrap().into_rgb8();
-        let mean: f64 = img.as_raw().iter().map(|v| *v as f64).sum::<f64>() / img.as_raw().len() as f64;
-        assert!(mean > 20.0 && mean < 235.0, "{} decodes to a flat image", f.display());
+        let mean: f64 =
+            img.as_raw().iter().map(|v| *v as f64).sum::<f64>() / img.as_raw().len() as f64;
+        assert!(
+            mean > 20.0 && mean < 235.0,
+            "{} decodes to a flat image",
+            f.display()
+        );
     }
 }

@@ -16,13 +16,23 @@ use brandfit::spec::{Brand, Creative, FormatCatalog};
 pub fn run(cli: Cli) -> i32 {
     let max_pixels = (cli.max_megapixels * 1e6) as u64;
     match cli.command {
-        Command::Render { creatives, out, formats, file_type } => {
+        Command::Render {
+            creatives,
+            out,
+            formats,
+            file_type,
+        } => {
             let file_type = match file_type {
                 FileTypeArg::Auto => TypeChoice::Auto,
                 FileTypeArg::Png => TypeChoice::Png,
                 FileTypeArg::Jpeg => TypeChoice::Jpeg,
             };
-            let opts = RenderOptions { out_dir: out, formats, file_type, max_pixels };
+            let opts = RenderOptions {
+                out_dir: out,
+                formats,
+                file_type,
+                max_pixels,
+            };
             render(&creatives, &opts)
         }
         Command::Validate { files } => validate(&files),
@@ -73,14 +83,27 @@ fn render(paths: &[std::path::PathBuf], opts: &RenderOptions) -> i32 {
             Ok(out) => {
                 let enc = out.record.encoding.as_ref();
                 let kib = enc.map_or(0, |e| e.bytes.div_ceil(1024));
-                println!("wrote {} ({}x{}, {kib} KiB)", out.image.display(), out.record.width, out.record.height);
+                println!(
+                    "wrote {} ({}x{}, {kib} KiB)",
+                    out.image.display(),
+                    out.record.width,
+                    out.record.height
+                );
                 for layer in &out.record.layers {
                     if layer.fit == Some(false) {
-                        warn(&format!("{}: the {} does not fit at the brand's minimum size and was truncated", out.image.display(), layer.role));
+                        warn(&format!(
+                            "{}: the {} does not fit at the brand's minimum size and was truncated",
+                            out.image.display(),
+                            layer.role
+                        ));
                     }
                 }
                 if !out.record.hidden.is_empty() {
-                    eprintln!("note: {}: no room for {}", out.image.display(), out.record.hidden.join(", "));
+                    eprintln!(
+                        "note: {}: no room for {}",
+                        out.image.display(),
+                        out.record.hidden.join(", ")
+                    );
                 }
                 if let Some(e) = enc.filter(|e| !e.within_limit) {
                     warn(&format!(
@@ -94,7 +117,10 @@ fn render(paths: &[std::path::PathBuf], opts: &RenderOptions) -> i32 {
             Err(e) => {
                 let msg = e.to_string();
                 if !reported.contains(&msg) {
-                    error(&format!("{} [{}]: {msg}", task.creative.name, task.format.id));
+                    error(&format!(
+                        "{} [{}]: {msg}",
+                        task.creative.name, task.format.id
+                    ));
                     reported.push(msg);
                 }
                 status = EXIT_BAD_INPUT;
@@ -109,7 +135,9 @@ fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {
         return None;
     }
     let bar = indicatif::ProgressBar::new(len);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} banners {elapsed}") {
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} banners {elapsed}")
+    {
         bar.set_style(style);
     }
     Some(bar)
@@ -130,7 +158,11 @@ fn validate(paths: &[std::path::PathBuf]) -> i32 {
             Creative::load(path).and_then(|c| {
                 BrandKit::load(c.brand.clone())?;
                 let variants = c.variants.len();
-                Ok(format!("creative `{}`: {} formats, {variants} variants", c.name, c.formats.len()))
+                Ok(format!(
+                    "creative `{}`: {} formats, {variants} variants",
+                    c.name,
+                    c.formats.len()
+                ))
             })
         } else {
             Brand::load(path).and_then(|b| {
@@ -161,10 +193,16 @@ fn formats(json: bool, brand: Option<&Path>) -> i32 {
         }
     };
     if json {
-        println!("{}", serde_json::to_string_pretty(catalog.all()).expect("formats serialise"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(catalog.all()).expect("formats serialise")
+        );
         return EXIT_OK;
     }
-    println!("{:<20} {:>10}  {:<22} {:>8}  unsafe insets", "id", "size", "platform", "max");
+    println!(
+        "{:<20} {:>10}  {:<22} {:>8}  unsafe insets",
+        "id", "size", "platform", "max"
+    );
     for f in catalog.all() {
         let max = match f.max_kb {
             Some(kb) if kb >= 1024 && kb % 1024 == 0 => format!("{} MB", kb / 1024),
@@ -172,13 +210,28 @@ fn formats(json: bool, brand: Option<&Path>) -> i32 {
             None => "-".to_string(),
         };
         let i = f.insets;
-        let insets: Vec<String> = [("top", i.top), ("bottom", i.bottom), ("left", i.left), ("right", i.right)]
-            .iter()
-            .filter(|(_, v)| *v > 0.0)
-            .map(|(n, v)| format!("{n} {:.0} %", v * 100.0))
-            .collect();
-        let insets = if insets.is_empty() { "none".to_string() } else { insets.join(", ") };
-        println!("{:<20} {:>10}  {:<22} {:>8}  {insets}", f.id, format!("{}x{}", f.width, f.height), f.platform, max);
+        let insets: Vec<String> = [
+            ("top", i.top),
+            ("bottom", i.bottom),
+            ("left", i.left),
+            ("right", i.right),
+        ]
+        .iter()
+        .filter(|(_, v)| *v > 0.0)
+        .map(|(n, v)| format!("{n} {:.0} %", v * 100.0))
+        .collect();
+        let insets = if insets.is_empty() {
+            "none".to_string()
+        } else {
+            insets.join(", ")
+        };
+        println!(
+            "{:<20} {:>10}  {:<22} {:>8}  {insets}",
+            f.id,
+            format!("{}x{}", f.width, f.height),
+            f.platform,
+            max
+        );
     }
     EXIT_OK
 }

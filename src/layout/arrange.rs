@@ -7,8 +7,8 @@
 
 use crate::error::{Error, Result};
 use crate::geom::{Corner, Rect};
-use crate::spec::brand::LogoRules;
 use crate::spec::Format;
+use crate::spec::brand::LogoRules;
 
 /// A layer of the banner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -81,7 +81,10 @@ pub struct Plan {
 impl Plan {
     /// The region of a role, if it has one.
     pub fn region(&self, role: Role) -> Option<Rect> {
-        self.regions.iter().find(|(r, _)| *r == role).map(|(_, b)| *b)
+        self.regions
+            .iter()
+            .find(|(r, _)| *r == role)
+            .map(|(_, b)| *b)
     }
 }
 
@@ -117,13 +120,27 @@ pub fn plan(format: &Format, brand: BrandGeometry, present: Present) -> Result<P
         legal: line(BODY_LEADING),
         cta: line(HEADLINE_LEADING) + 2 * (brand.min_size * 0.55).ceil() as i32,
     };
-    let ctx = Ctx { safe, content, logo, corner: brand.corner, gap, mins, present, min_size: brand.min_size };
+    let ctx = Ctx {
+        safe,
+        content,
+        logo,
+        corner: brand.corner,
+        gap,
+        mins,
+        present,
+        min_size: brand.min_size,
+    };
     let (regions, hidden) = match arrangement {
         Arrangement::Strip => ctx.strip(),
         Arrangement::Landscape => ctx.landscape(),
         Arrangement::Stack => ctx.stack(),
     };
-    Ok(Plan { arrangement, logo, regions, hidden })
+    Ok(Plan {
+        arrangement,
+        logo,
+        regions,
+        hidden,
+    })
 }
 
 /// Minimum region heights for a layer to be worth showing.
@@ -154,8 +171,14 @@ impl Ctx {
     fn strip(&self) -> (Vec<(Role, Rect)>, Vec<Role>) {
         // Text and button may come closer to the top and bottom edges than
         // the logo margin: in a 50 px strip that margin would leave no room.
-        let inset = ((self.safe.h as f32 * 0.12).round() as i32).clamp(4, (self.content.y - self.safe.y).max(4));
-        let c = Rect::from_edges(self.content.x, self.safe.y + inset, self.content.right(), self.safe.bottom() - inset);
+        let inset = ((self.safe.h as f32 * 0.12).round() as i32)
+            .clamp(4, (self.content.y - self.safe.y).max(4));
+        let c = Rect::from_edges(
+            self.content.x,
+            self.safe.y + inset,
+            self.content.right(),
+            self.safe.bottom() - inset,
+        );
         let (l, g) = (self.logo, self.gap);
         let mut avail = if self.corner.is_left() {
             Rect::from_edges(l.right() + 2 * g, c.y, c.right(), c.bottom())
@@ -164,8 +187,12 @@ impl Ctx {
         };
         let mut regions = Vec::new();
         if self.present.cta {
-            let w = ((avail.w as f32 * 0.3) as i32).max((self.min_size * 9.0) as i32).min(avail.w / 2);
-            let h = c.h.min(((self.mins.cta as f32) * 1.8) as i32).max(self.mins.cta.min(c.h));
+            let w = ((avail.w as f32 * 0.3) as i32)
+                .max((self.min_size * 9.0) as i32)
+                .min(avail.w / 2);
+            let h =
+                c.h.min(((self.mins.cta as f32) * 1.8) as i32)
+                    .max(self.mins.cta.min(c.h));
             let y = c.y + (c.h - h) / 2;
             // Text reads first, then the button: it sits at the end of the row.
             let cta = Rect::new(avail.right() - w, y, w, h);
@@ -217,9 +244,18 @@ impl Ctx {
             let beside = c.w - l.w - 2 * g;
             if present.cta && beside as f32 >= 0.45 * c.w as f32 {
                 // Button and logo share the bottom row.
-                let h = self.mins.cta.max(l.h).max((self.mins.cta as f32 * 1.5) as i32).min(c.h / 4);
+                let h = self
+                    .mins
+                    .cta
+                    .max(l.h)
+                    .max((self.mins.cta as f32 * 1.5) as i32)
+                    .min(c.h / 4);
                 let h = h.max(self.mins.cta);
-                let x = if self.corner.is_left() { l.right() + 2 * g } else { c.x };
+                let x = if self.corner.is_left() {
+                    l.right() + 2 * g
+                } else {
+                    c.x
+                };
                 let cta = Rect::new(x, c.bottom() - h, beside, h);
                 regions.push((Role::Cta, cta));
                 present.cta = false;
@@ -232,7 +268,11 @@ impl Ctx {
             (Some(Role::Headline), 3.0, self.mins.headline),
             (Some(Role::Body), 1.5, self.mins.body),
             (None, 2.4, 0),
-            (Some(Role::Cta), if present.cta { 0.9 } else { 0.0 }, self.mins.cta),
+            (
+                Some(Role::Cta),
+                if present.cta { 0.9 } else { 0.0 },
+                self.mins.cta,
+            ),
             (Some(Role::Legal), 0.45, self.mins.legal),
         ];
         let ctx = Ctx { present, ..*self };
@@ -282,7 +322,10 @@ impl Ctx {
             let bottom = (y.round() as i32).min(area.bottom());
             if let Some(role) = role {
                 roles_seen += 1;
-                out.push((role, Rect::from_edges(area.x, top, area.right(), bottom.max(top + min.min(area.h)))));
+                out.push((
+                    role,
+                    Rect::from_edges(area.x, top, area.right(), bottom.max(top + min.min(area.h))),
+                ));
                 if roles_seen < n_roles {
                     y += self.gap as f32;
                 }
@@ -299,14 +342,27 @@ impl Ctx {
 /// The logo's exact box: the brand's height rule, clamped so `min_width`
 /// and the margins hold and the logo never takes more than 35 % of the safe
 /// width (45 % in strips).
-fn logo_box(format: &Format, safe: Rect, arrangement: Arrangement, brand: BrandGeometry) -> Result<Rect> {
+fn logo_box(
+    format: &Format,
+    safe: Rect,
+    arrangement: Arrangement,
+    brand: BrandGeometry,
+) -> Result<Rect> {
     let rules = brand.logo;
     let margin = rules.margin as i32;
     let aspect = brand.logo_aspect.max(0.01);
     let short = safe.w.min(safe.h) as f32;
-    let default_height = if arrangement == Arrangement::Strip { 0.5 } else { 0.12 };
+    let default_height = if arrangement == Arrangement::Strip {
+        0.5
+    } else {
+        0.12
+    };
     let mut h = short * rules.height.unwrap_or(default_height);
-    let max_w_share = if arrangement == Arrangement::Strip { 0.30 } else { 0.35 };
+    let max_w_share = if arrangement == Arrangement::Strip {
+        0.30
+    } else {
+        0.35
+    };
     let max_h = (safe.h - 2 * margin) as f32;
     let max_w = ((safe.w - 2 * margin) as f32).min(safe.w as f32 * max_w_share);
     h = h.min(max_h).min(max_w / aspect);
@@ -339,7 +395,10 @@ fn logo_box(format: &Format, safe: Rect, arrangement: Arrangement, brand: BrandG
     if hi < 1 || w + 2 * margin > safe.w || hi + 2 * margin > safe.h {
         return Err(too_small(
             "logo.margin",
-            format!("no room for the logo with a {margin} px margin in a {}x{} safe area", safe.w, safe.h),
+            format!(
+                "no room for the logo with a {margin} px margin in a {}x{} safe area",
+                safe.w, safe.h
+            ),
         ));
     }
     Ok(brand.corner.place(safe, w, hi, margin))

@@ -108,13 +108,24 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
         corner: brand.logo.corner,
         min_size: brand.fonts.min_size,
     };
-    let present = Present { body: copy.body.is_some(), cta: copy.cta.is_some(), legal: copy.legal.is_some() };
+    let present = Present {
+        body: copy.body.is_some(),
+        cta: copy.cta.is_some(),
+        legal: copy.legal.is_some(),
+    };
     let plan = arrange::plan(format, geometry, present)?;
 
     let canvas_scale = ((format.width * format.height) as f32).sqrt();
     let min_size = brand.fonts.min_size;
     let lang = copy.lang.as_deref();
-    let set = |role: Role, face: FaceRole, text: &str, color: TextColor, region: Rect, max_lines: usize, cap: f32, leading: f32| {
+    let set = |role: Role,
+               face: FaceRole,
+               text: &str,
+               color: TextColor,
+               region: Rect,
+               max_lines: usize,
+               cap: f32,
+               leading: f32| {
         let set = set_text(&TextRequest {
             face: face.face(kit),
             text,
@@ -125,7 +136,11 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
             max_size: cap.max(min_size),
             line_height: leading,
             align: Align::Start,
-            valign: if role == Role::Headline && plan.arrangement == Arrangement::Landscape { VAlign::Bottom } else { VAlign::Top },
+            valign: if role == Role::Headline && plan.arrangement == Arrangement::Landscape {
+                VAlign::Bottom
+            } else {
+                VAlign::Top
+            },
             balance: true,
         });
         TextBlock {
@@ -145,39 +160,107 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
     let mut texts = Vec::new();
     if let Some(region) = plan.region(Role::Headline) {
         let h = &copy.headline;
-        texts.push(set(Role::Headline, FaceRole::Headline, &h.text, h.color, region, 3, canvas_scale * 0.11, HEADLINE_LEADING));
+        texts.push(set(
+            Role::Headline,
+            FaceRole::Headline,
+            &h.text,
+            h.color,
+            region,
+            3,
+            canvas_scale * 0.11,
+            HEADLINE_LEADING,
+        ));
     }
     if let (Some(region), Some(b)) = (plan.region(Role::Body), &copy.body) {
-        texts.push(set(Role::Body, FaceRole::Body, &b.text, b.color, region, 4, canvas_scale * 0.042, BODY_LEADING));
+        texts.push(set(
+            Role::Body,
+            FaceRole::Body,
+            &b.text,
+            b.color,
+            region,
+            4,
+            canvas_scale * 0.042,
+            BODY_LEADING,
+        ));
     }
     if let (Some(region), Some(l)) = (plan.region(Role::Legal), &copy.legal) {
-        let t = set(Role::Legal, FaceRole::Body, &l.text, l.color, region, 2, canvas_scale * 0.022, BODY_LEADING);
+        let t = set(
+            Role::Legal,
+            FaceRole::Body,
+            &l.text,
+            l.color,
+            region,
+            2,
+            canvas_scale * 0.022,
+            BODY_LEADING,
+        );
         texts.push(t);
     }
 
     let cta = match (plan.region(Role::Cta), &copy.cta) {
         (Some(region), Some(c)) => {
             // Padding scales with the region; the label is one line.
-            let pad_y = ((region.h as f32) * 0.2).max(min_size * 0.5).min(region.h as f32 * 0.3).round() as i32;
-            let pad_x = (pad_y as f32 * 1.6).min(region.w as f32 * 0.07).max(min_size * 0.5).round() as i32;
-            let inner = Rect::from_edges(region.x + pad_x, region.y + pad_y, region.right() - pad_x, region.bottom() - pad_y);
+            let pad_y = ((region.h as f32) * 0.2)
+                .max(min_size * 0.5)
+                .min(region.h as f32 * 0.3)
+                .round() as i32;
+            let pad_x = (pad_y as f32 * 1.6)
+                .min(region.w as f32 * 0.07)
+                .max(min_size * 0.5)
+                .round() as i32;
+            let inner = Rect::from_edges(
+                region.x + pad_x,
+                region.y + pad_y,
+                region.right() - pad_x,
+                region.bottom() - pad_y,
+            );
             let cap = (canvas_scale * 0.04).min(inner.h as f32 / HEADLINE_LEADING);
-            let mut label = set(Role::Cta, FaceRole::Headline, &c.text, c.color, inner, 1, cap, HEADLINE_LEADING);
-            let label_w = label.lines.iter().map(|l| l.width).fold(0.0f32, f32::max).ceil() as i32;
+            let mut label = set(
+                Role::Cta,
+                FaceRole::Headline,
+                &c.text,
+                c.color,
+                inner,
+                1,
+                cap,
+                HEADLINE_LEADING,
+            );
+            let label_w = label
+                .lines
+                .iter()
+                .map(|l| l.width)
+                .fold(0.0f32, f32::max)
+                .ceil() as i32;
             let w = (label_w + 2 * pad_x).min(region.w);
             let h = ((label.size * HEADLINE_LEADING).ceil() as i32 + 2 * pad_y).min(region.h);
             let y = region.y + (region.h - h) / 2;
             let rect = Rect::new(region.x, y, w, h);
-            let label_region = Rect::from_edges(rect.x + pad_x, rect.y + pad_y, rect.right() - pad_x, rect.bottom() - pad_y);
+            let label_region = Rect::from_edges(
+                rect.x + pad_x,
+                rect.y + pad_y,
+                rect.right() - pad_x,
+                rect.bottom() - pad_y,
+            );
             recentre(&mut label, label_region, kit);
-            Some(Button { region, rect, radius: (h as f32 * 0.22).round(), fill: c.fill, label })
+            Some(Button {
+                region,
+                rect,
+                radius: (h as f32 * 0.22).round(),
+                fill: c.fill,
+                label,
+            })
         }
         _ => None,
     };
 
     let mut hidden = plan.hidden.clone();
     hidden.sort();
-    let keep_clear = plan.regions.iter().map(|(_, r)| *r).chain([plan.logo]).collect();
+    let keep_clear = plan
+        .regions
+        .iter()
+        .map(|(_, r)| *r)
+        .chain([plan.logo])
+        .collect();
     Ok(Layout {
         format: format.clone(),
         safe_area: format.safe_area(),

@@ -129,7 +129,12 @@ impl<'a> Measured<'a> {
             .enumerate()
             .map(|(k, &(s, e))| {
                 let next = spans.get(k + 1).map_or(e, |n| n.0);
-                Word { start: s, end: e, width: advance_in(s, e), space_after: advance_in(e, next) }
+                Word {
+                    start: s,
+                    end: e,
+                    width: advance_in(s, e),
+                    space_after: advance_in(e, next),
+                }
             })
             .collect();
         Measured { text, words }
@@ -181,7 +186,11 @@ pub fn set_text(req: &TextRequest) -> SetText {
     let units = |size: f32| req.region.w as f32 / face.scale(size);
     let fits_at = |size: f32| -> bool {
         match measured.wrap(units(size)) {
-            Some(lines) => lines.len() <= req.max_lines && block_height(face, size, req.line_height, lines.len()) <= req.region.h as f32 + 0.01,
+            Some(lines) => {
+                lines.len() <= req.max_lines
+                    && block_height(face, size, req.line_height, lines.len())
+                        <= req.region.h as f32 + 0.01
+            }
             None => false,
         }
     };
@@ -208,7 +217,10 @@ pub fn set_text(req: &TextRequest) -> SetText {
         if req.balance && lines.len() > 1 {
             lines = balanced(&measured, max, lines.len());
         }
-        lines.iter().map(|&l| measured.line_text(l).to_string()).collect()
+        lines
+            .iter()
+            .map(|&l| measured.line_text(l).to_string())
+            .collect()
     } else {
         truncated_lines(face, req, size)
     };
@@ -235,15 +247,27 @@ fn balanced(m: &Measured, max: f32, count: usize) -> Vec<(usize, usize)> {
 /// region holds, the last ending in an ellipsis.
 fn truncated_lines(face: &Face, req: &TextRequest, size: f32) -> Vec<String> {
     let fit_lines = (1..=req.max_lines.max(1))
-        .take_while(|&n| n == 1 || block_height(face, size, req.line_height, n) <= req.region.h as f32)
+        .take_while(|&n| {
+            n == 1 || block_height(face, size, req.line_height, n) <= req.region.h as f32
+        })
         .last()
         .unwrap_or(1);
-    let width_of = |s: &str| face.shape(s, req.lang).iter().map(|g| g.advance as f32).sum::<f32>() * face.scale(size);
+    let width_of = |s: &str| {
+        face.shape(s, req.lang)
+            .iter()
+            .map(|g| g.advance as f32)
+            .sum::<f32>()
+            * face.scale(size)
+    };
     let max_w = req.region.w as f32;
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in req.text.split_whitespace() {
-        let candidate = if current.is_empty() { word.to_string() } else { format!("{current} {word}") };
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
         if width_of(&candidate) <= max_w {
             current = candidate;
         } else {
@@ -273,7 +297,10 @@ fn truncated_lines(face: &Face, req: &TextRequest, size: f32) -> Vec<String> {
 }
 
 fn missing_chars(face: &Face, text: &str) -> Vec<char> {
-    let mut missing: Vec<char> = text.chars().filter(|c| !c.is_whitespace() && !c.is_control() && !face.has_char(*c)).collect();
+    let mut missing: Vec<char> = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control() && !face.has_char(*c))
+        .collect();
     missing.dedup();
     let mut seen = Vec::new();
     missing.retain(|c| {
@@ -291,7 +318,14 @@ fn block_height(face: &Face, size: f32, leading: f32, lines: usize) -> f32 {
     (lines.max(1) - 1) as f32 * size * leading + (face.ascent - face.descent) * scale
 }
 
-fn place_lines(face: &Face, req: &TextRequest, size: f32, texts: Vec<String>, fits: bool, missing: Vec<char>) -> SetText {
+fn place_lines(
+    face: &Face,
+    req: &TextRequest,
+    size: f32,
+    texts: Vec<String>,
+    fits: bool,
+    missing: Vec<char>,
+) -> SetText {
     let scale = face.scale(size);
     let line_height = size * req.line_height;
     let block = block_height(face, size, req.line_height, texts.len());
@@ -318,12 +352,24 @@ fn place_lines(face: &Face, req: &TextRequest, size: f32, texts: Vec<String>, fi
             .round();
             // Whole-pixel baselines keep stems sharp.
             let baseline = (top + ascent + i as f32 * line_height).floor();
-            let line = Line { text, x, baseline, width };
+            let line = Line {
+                text,
+                x,
+                baseline,
+                width,
+            };
             ink = ink.union(ink_box(face, size, &line, &glyphs));
             line
         })
         .collect();
-    SetText { size, line_height, lines, ink, fits, missing }
+    SetText {
+        size,
+        line_height,
+        lines,
+        ink,
+        fits,
+        missing,
+    }
 }
 
 /// The pixel box of a line's glyph outlines, as the rasteriser will cover it.
@@ -333,12 +379,24 @@ pub fn ink_box(face: &Face, size: f32, line: &Line, glyphs: &[crate::font::Shape
     let mut pen = line.x;
     let mut ink = Rect::default();
     for g in glyphs {
-        let position = point(pen + g.dx as f32 * scale, line.baseline - g.dy as f32 * scale);
+        let position = point(
+            pen + g.dx as f32 * scale,
+            line.baseline - g.dy as f32 * scale,
+        );
         pen += g.advance as f32 * scale;
-        let glyph = Glyph { id: GlyphId(g.id), scale: face.px_scale(size), position };
+        let glyph = Glyph {
+            id: GlyphId(g.id),
+            scale: face.px_scale(size),
+            position,
+        };
         if let Some(outlined) = face.outlines().outline_glyph(glyph) {
             let b = outlined.px_bounds();
-            ink = ink.union(Rect::from_edges(b.min.x as i32, b.min.y as i32, b.max.x as i32, b.max.y as i32));
+            ink = ink.union(Rect::from_edges(
+                b.min.x as i32,
+                b.min.y as i32,
+                b.max.x as i32,
+                b.max.y as i32,
+            ));
         }
     }
     ink
@@ -352,7 +410,12 @@ mod tests {
 
     fn face() -> Face {
         let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/fonts/Inter-Bold.otf");
-        Face::load(&FontRef { file, index: 0, written: "Inter-Bold.otf".into() }).unwrap()
+        Face::load(&FontRef {
+            file,
+            index: 0,
+            written: "Inter-Bold.otf".into(),
+        })
+        .unwrap()
     }
 
     fn request<'a>(face: &'a Face, text: &'a str, region: Rect) -> TextRequest<'a> {
@@ -374,7 +437,11 @@ mod tests {
     #[test]
     fn largest_size_that_fits() {
         let face = face();
-        let set = set_text(&request(&face, "Spring blend is here", Rect::new(0, 0, 400, 200)));
+        let set = set_text(&request(
+            &face,
+            "Spring blend is here",
+            Rect::new(0, 0, 400, 200),
+        ));
         assert!(set.fits);
         assert!(set.lines.len() <= 3);
         assert!(set.lines.iter().all(|l| l.width <= 400.0));
@@ -397,11 +464,17 @@ mod tests {
     #[test]
     fn balanced_lines_avoid_a_lonely_last_word() {
         let face = face();
-        let mut req = request(&face, "Fresh roasted coffee delivered to your door", Rect::new(0, 0, 300, 400));
+        let mut req = request(
+            &face,
+            "Fresh roasted coffee delivered to your door",
+            Rect::new(0, 0, 300, 400),
+        );
         req.max_size = 30.0;
         let set = set_text(&req);
         let widths: Vec<f32> = set.lines.iter().map(|l| l.width).collect();
-        let (min, max) = widths.iter().fold((f32::MAX, 0f32), |(a, b), w| (a.min(*w), b.max(*w)));
+        let (min, max) = widths
+            .iter()
+            .fold((f32::MAX, 0f32), |(a, b), w| (a.min(*w), b.max(*w)));
         assert!(set.lines.len() >= 2);
         assert!(min > 0.5 * max, "unbalanced: {widths:?}");
     }
@@ -409,7 +482,11 @@ mod tests {
     #[test]
     fn never_below_min_size_and_says_so() {
         let face = face();
-        let set = set_text(&request(&face, "A headline far too long for a tiny box anyway", Rect::new(0, 0, 60, 16)));
+        let set = set_text(&request(
+            &face,
+            "A headline far too long for a tiny box anyway",
+            Rect::new(0, 0, 60, 16),
+        ));
         assert!(!set.fits);
         assert_eq!(set.size, 12.0);
         assert!(set.lines.len() == 1 && set.lines[0].text.ends_with('…'));

@@ -30,14 +30,25 @@ impl Master {
             Error::invalid_with_hint(Location::file(path), InputKind::Image, message, hint)
         };
         let data = std::fs::read(path).map_err(|e| Error::read(path, e))?;
-        let reader = || ImageReader::new(Cursor::new(&data[..])).with_guessed_format().expect("in-memory reads cannot fail");
-        let (w, h) = reader()
-            .into_dimensions()
-            .map_err(|e| bad(format!("not a readable image: {e}"), "use a PNG or JPEG photo"))?;
+        let reader = || {
+            ImageReader::new(Cursor::new(&data[..]))
+                .with_guessed_format()
+                .expect("in-memory reads cannot fail")
+        };
+        let (w, h) = reader().into_dimensions().map_err(|e| {
+            bad(
+                format!("not a readable image: {e}"),
+                "use a PNG or JPEG photo",
+            )
+        })?;
         let pixels = w as u64 * h as u64;
         if pixels > max_pixels {
             return Err(bad(
-                format!("the image is {w}x{h} ({:.1} megapixels), over the {:.0} megapixel limit", pixels as f64 / 1e6, max_pixels as f64 / 1e6),
+                format!(
+                    "the image is {w}x{h} ({:.1} megapixels), over the {:.0} megapixel limit",
+                    pixels as f64 / 1e6,
+                    max_pixels as f64 / 1e6
+                ),
                 "downscale it, or raise the limit with --max-megapixels",
             ));
         }
@@ -51,7 +62,12 @@ impl Master {
         reader.no_limits();
         let image = reader
             .decode()
-            .map_err(|e| bad(format!("the image cannot be decoded: {e}"), "the file may be truncated or corrupt; export it again"))?
+            .map_err(|e| {
+                bad(
+                    format!("the image cannot be decoded: {e}"),
+                    "the file may be truncated or corrupt; export it again",
+                )
+            })?
             .into_rgb8();
         Ok(Master::from_image(image))
     }
@@ -60,8 +76,16 @@ impl Master {
     pub fn from_image(image: RgbImage) -> Master {
         let (tw, th, scale) = SaliencyMap::thumbnail_size(Size::new(image.width(), image.height()));
         let mut thumb = RgbImage::new(tw, th);
-        resample(&image, None, &mut thumb, ResizeAlg::Convolution(FilterType::Bilinear));
-        Master { saliency: SaliencyMap::from_thumbnail(&thumb, scale), image }
+        resample(
+            &image,
+            None,
+            &mut thumb,
+            ResizeAlg::Convolution(FilterType::Bilinear),
+        );
+        Master {
+            saliency: SaliencyMap::from_thumbnail(&thumb, scale),
+            image,
+        }
     }
 
     /// The master's size.
@@ -79,7 +103,12 @@ fn jpeg_is_complete(data: &[u8]) -> bool {
 
 /// Draws `crop` of the master into the whole of `out` with Lanczos3.
 pub fn draw_crop(master: &Master, crop: Crop, out: &mut RgbImage) {
-    resample(&master.image, Some(crop), out, ResizeAlg::Convolution(FilterType::Lanczos3));
+    resample(
+        &master.image,
+        Some(crop),
+        out,
+        ResizeAlg::Convolution(FilterType::Lanczos3),
+    );
 }
 
 fn resample(src: &RgbImage, crop: Option<Crop>, out: &mut RgbImage, alg: ResizeAlg) {
@@ -88,5 +117,7 @@ fn resample(src: &RgbImage, crop: Option<Crop>, out: &mut RgbImage, alg: ResizeA
         options = options.crop(c.x, c.y, c.w, c.h);
     }
     // Both images are RGB8 of non-zero size, so resizing cannot fail.
-    Resizer::new().resize(src, out, &options).expect("RGB8 to RGB8 resize");
+    Resizer::new()
+        .resize(src, out, &options)
+        .expect("RGB8 to RGB8 resize");
 }

@@ -18,7 +18,10 @@ pub struct Mask {
 impl Mask {
     /// An empty mask over `area`.
     pub fn new(area: Rect) -> Mask {
-        Mask { area, coverage: vec![0.0; area.area().max(0) as usize] }
+        Mask {
+            area,
+            coverage: vec![0.0; area.area().max(0) as usize],
+        }
     }
 
     /// Adds coverage at canvas pixel (x, y), saturating at 1.
@@ -34,7 +37,12 @@ impl Mask {
 /// Paints `color` through `mask`, blending in linear light.
 pub fn paint(canvas: &mut RgbImage, mask: &Mask, color: Rgb) {
     let src = color.0.map(to_linear);
-    let area = mask.area.intersect(Rect::new(0, 0, canvas.width() as i32, canvas.height() as i32));
+    let area = mask.area.intersect(Rect::new(
+        0,
+        0,
+        canvas.width() as i32,
+        canvas.height() as i32,
+    ));
     for y in area.y..area.bottom() {
         for x in area.x..area.right() {
             let c = mask.coverage[((y - mask.area.y) * mask.area.w + (x - mask.area.x)) as usize];
@@ -46,8 +54,8 @@ pub fn paint(canvas: &mut RgbImage, mask: &Mask, color: Rgb) {
                 p.0 = color.0;
                 continue;
             }
-            for k in 0..3 {
-                p.0[k] = to_srgb(to_linear(p.0[k]) * (1.0 - c) + src[k] * c);
+            for (dst, s) in p.0.iter_mut().zip(src) {
+                *dst = to_srgb(to_linear(*dst) * (1.0 - c) + s * c);
             }
         }
     }
@@ -58,8 +66,8 @@ pub fn tint(canvas: &mut RgbImage, color: Rgb, opacity: f32) {
     let a = (opacity.clamp(0.0, 1.0) * 255.0).round() as u32;
     let src = color.0.map(|c| c as u32 * a);
     for p in canvas.pixels_mut() {
-        for k in 0..3 {
-            p.0[k] = ((p.0[k] as u32 * (255 - a) + src[k] + 127) / 255) as u8;
+        for (dst, s) in p.0.iter_mut().zip(src) {
+            *dst = ((*dst as u32 * (255 - a) + s + 127) / 255) as u8;
         }
     }
 }
@@ -83,7 +91,8 @@ pub fn composite_premultiplied(canvas: &mut RgbImage, art: &[u8], w: u32, h: u32
             }
             let p = canvas.get_pixel_mut(cx as u32, cy as u32);
             for k in 0..3 {
-                p.0[k] = (art[i + k] as u32 + (p.0[k] as u32 * (255 - a) + 127) / 255).min(255) as u8;
+                p.0[k] =
+                    (art[i + k] as u32 + (p.0[k] as u32 * (255 - a) + 127) / 255).min(255) as u8;
             }
         }
     }
@@ -91,7 +100,12 @@ pub fn composite_premultiplied(canvas: &mut RgbImage, art: &[u8], w: u32, h: u32
 
 /// Mean WCAG relative luminance of the canvas inside `area`.
 pub fn mean_luminance(canvas: &RgbImage, area: Rect) -> f32 {
-    let area = area.intersect(Rect::new(0, 0, canvas.width() as i32, canvas.height() as i32));
+    let area = area.intersect(Rect::new(
+        0,
+        0,
+        canvas.width() as i32,
+        canvas.height() as i32,
+    ));
     if area.is_empty() {
         return 0.0;
     }

@@ -38,7 +38,13 @@ pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> Rende
     let mut crop_used = None;
     match (&layout.background.fill, master) {
         (BackgroundFill::Image(_), Some(m)) => {
-            let c = crop::choose(m.size(), size, layout.background.focus, Some(&m.saliency), &layout.keep_clear);
+            let c = crop::choose(
+                m.size(),
+                size,
+                layout.background.focus,
+                Some(&m.saliency),
+                &layout.keep_clear,
+            );
             background::draw_crop(m, c, &mut canvas);
             crop_used = Some(c);
         }
@@ -64,7 +70,11 @@ pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> Rende
     let l = layout.logo;
     let art = logo::logo_pixels(&kit.logo, l.w as u32, l.h as u32);
     blend::composite_premultiplied(&mut canvas, &art, l.w as u32, l.h as u32, (l.x, l.y));
-    Rendered { image: canvas, colors, crop: crop_used }
+    Rendered {
+        image: canvas,
+        colors,
+        crop: crop_used,
+    }
 }
 
 fn fill(canvas: &mut RgbImage, c: Rgb) {
@@ -83,7 +93,10 @@ fn resolve_color(color: TextColor, canvas: &RgbImage, behind: Rect, kit: &BrandK
             kit.brand
                 .allowed_colors()
                 .map(|c| (contrast_ratio(c.luminance(), bg), c))
-                .fold((0.0, Rgb::BLACK), |best, cand| if cand.0 > best.0 { cand } else { best })
+                .fold(
+                    (0.0, Rgb::BLACK),
+                    |best, cand| if cand.0 > best.0 { cand } else { best },
+                )
                 .1
         }
     }
@@ -91,7 +104,13 @@ fn resolve_color(color: TextColor, canvas: &RgbImage, behind: Rect, kit: &BrandK
 
 fn draw_text(canvas: &mut RgbImage, block: &TextBlock, color: Rgb, kit: &BrandKit) {
     let face = block.face.face(kit);
-    let mask = text::text_mask(face, block.size, &block.lines, block.lang.as_deref(), block.ink);
+    let mask = text::text_mask(
+        face,
+        block.size,
+        &block.lines,
+        block.lang.as_deref(),
+        block.ink,
+    );
     blend::paint(canvas, &mask, color);
 }
 

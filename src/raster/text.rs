@@ -18,9 +18,16 @@ pub fn text_mask(face: &Face, size: f32, lines: &[Line], lang: Option<&str>, ink
     for line in lines {
         let mut pen = line.x;
         for g in face.shape(&line.text, lang) {
-            let position = point(pen + g.dx as f32 * scale, line.baseline - g.dy as f32 * scale);
+            let position = point(
+                pen + g.dx as f32 * scale,
+                line.baseline - g.dy as f32 * scale,
+            );
             pen += g.advance as f32 * scale;
-            let glyph = Glyph { id: GlyphId(g.id), scale: px_scale, position };
+            let glyph = Glyph {
+                id: GlyphId(g.id),
+                scale: px_scale,
+                position,
+            };
             if let Some(outlined) = face.outlines().outline_glyph(glyph) {
                 let b = outlined.px_bounds();
                 let (x0, y0) = (b.min.x as i32, b.min.y as i32);

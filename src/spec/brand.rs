@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use toml::Spanned;
 
-use super::formats::{Format, FormatCatalog, MAX_SIDE};
 use super::Source;
+use super::formats::{Format, FormatCatalog, MAX_SIDE};
 use crate::color::Rgb;
 use crate::error::Result;
 use crate::geom::{Corner, Insets};
@@ -116,17 +116,29 @@ impl Brand {
         if text.starts_with('#') {
             return Rgb::parse_hex(text);
         }
-        self.colors.palette.iter().find(|(name, _)| name == text).map(|(_, c)| *c)
+        self.colors
+            .palette
+            .iter()
+            .find(|(name, _)| name == text)
+            .map(|(_, c)| *c)
     }
 
     /// Every colour a flat area may have: palette then neutrals.
     pub fn allowed_colors(&self) -> impl Iterator<Item = Rgb> + '_ {
-        self.colors.palette.iter().map(|(_, c)| *c).chain(self.colors.neutrals.iter().copied())
+        self.colors
+            .palette
+            .iter()
+            .map(|(_, c)| *c)
+            .chain(self.colors.neutrals.iter().copied())
     }
 
     /// Palette names, for hints.
     pub fn palette_names(&self) -> Vec<&str> {
-        self.colors.palette.iter().map(|(n, _)| n.as_str()).collect()
+        self.colors
+            .palette
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect()
     }
 
     /// Looks up a target format id (built-in, brand or `WxH`).
@@ -201,7 +213,10 @@ struct TextFile {
 
 impl Default for TextFile {
     fn default() -> Self {
-        Self { min_contrast: 4.5, min_contrast_large: 3.0 }
+        Self {
+            min_contrast: 4.5,
+            min_contrast_large: 3.0,
+        }
     }
 }
 
@@ -231,9 +246,15 @@ impl<'de> Deserialize<'de> for FontRefFile {
                 f.write_str("a font path, or a table { file = \"...\", index = N }")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<FontRefFile, E> {
-                Ok(FontRefFile { file: v.to_string(), index: 0 })
+                Ok(FontRefFile {
+                    file: v.to_string(),
+                    index: 0,
+                })
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<FontRefFile, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<FontRefFile, A::Error> {
                 #[derive(Deserialize)]
                 #[serde(deny_unknown_fields)]
                 struct Table {
@@ -242,7 +263,10 @@ impl<'de> Deserialize<'de> for FontRefFile {
                     index: u32,
                 }
                 let t = Table::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(FontRefFile { file: t.file, index: t.index })
+                Ok(FontRefFile {
+                    file: t.file,
+                    index: t.index,
+                })
             }
         }
         d.deserialize_any(V)
@@ -256,7 +280,11 @@ fn existing_file(src: &Source, written: &Spanned<String>, what: &str) -> Result<
     } else {
         Err(src.error_hint(
             written,
-            format!("{what} `{}` not found (looked for {})", written.get_ref(), path.display()),
+            format!(
+                "{what} `{}` not found (looked for {})",
+                written.get_ref(),
+                path.display()
+            ),
             "paths are relative to the folder of the file that names them",
         ))
     }
@@ -282,12 +310,18 @@ impl BrandFile {
         let mut extra = Vec::new();
         for (id, spanned) in &self.custom_formats {
             let f = spanned.get_ref();
-            let bad_size = f.width == 0 || f.height == 0 || f.width > MAX_SIDE || f.height > MAX_SIDE;
+            let bad_size =
+                f.width == 0 || f.height == 0 || f.width > MAX_SIDE || f.height > MAX_SIDE;
             if bad_size {
-                return Err(src.error(spanned, format!("custom format `{id}` needs a width and height from 1 to {MAX_SIDE}")));
+                return Err(src.error(
+                    spanned,
+                    format!("custom format `{id}` needs a width and height from 1 to {MAX_SIDE}"),
+                ));
             }
             let i = f.insets;
-            let fractions_ok = [i.top, i.bottom, i.left, i.right].iter().all(|v| (0.0..0.5).contains(v));
+            let fractions_ok = [i.top, i.bottom, i.left, i.right]
+                .iter()
+                .all(|v| (0.0..0.5).contains(v));
             if !fractions_ok || i.top + i.bottom >= 0.9 || i.left + i.right >= 0.9 {
                 return Err(src.error_hint(
                     spanned,
@@ -296,7 +330,12 @@ impl BrandFile {
                 ));
             }
             if FormatCatalog::default().get(id).is_some() {
-                return Err(src.error(spanned, format!("custom format `{id}` reuses a built-in format id; choose another name")));
+                return Err(src.error(
+                    spanned,
+                    format!(
+                        "custom format `{id}` reuses a built-in format id; choose another name"
+                    ),
+                ));
             }
             extra.push(Format {
                 id: id.clone(),
@@ -337,7 +376,9 @@ pub(crate) fn resolve_formats(
             catalog.get(id.get_ref()).ok_or_else(|| {
                 let hint = match catalog.suggest(id.get_ref()) {
                     Some(s) => format!("did you mean `{s}`? (`brandfit formats` lists them all)"),
-                    None => "use a format id from `brandfit formats`, or a size such as 640x360".into(),
+                    None => {
+                        "use a format id from `brandfit formats`, or a size such as 640x360".into()
+                    }
                 };
                 src.error_hint(id, format!("unknown format `{}`", id.get_ref()), hint)
             })
@@ -351,7 +392,10 @@ impl LogoFile {
         if let Some(max) = &self.max_margin
             && *max.get_ref() < *self.margin.get_ref()
         {
-            return Err(src.error(max, "`max_margin` is smaller than `margin`; no position could pass"));
+            return Err(src.error(
+                max,
+                "`max_margin` is smaller than `margin`; no position could pass",
+            ));
         }
         if let Some(h) = &self.height
             && !(*h.get_ref() > 0.0 && *h.get_ref() <= 0.5)
@@ -378,10 +422,16 @@ impl ColorsFile {
     fn validate(self, src: &Source) -> Result<ColorRules> {
         let tolerance = *self.tolerance.get_ref();
         if !(0.0..=100.0).contains(&tolerance) {
-            return Err(src.error(&self.tolerance, "`tolerance` is a CIEDE2000 distance from 0 to 100"));
+            return Err(src.error(
+                &self.tolerance,
+                "`tolerance` is a CIEDE2000 distance from 0 to 100",
+            ));
         }
         if self.palette.get_ref().is_empty() {
-            return Err(src.error(&self.palette, "the palette is empty; add at least one colour"));
+            return Err(src.error(
+                &self.palette,
+                "the palette is empty; add at least one colour",
+            ));
         }
         let hex = |v: &Spanned<String>| {
             Rgb::parse_hex(v.get_ref()).ok_or_else(|| {
@@ -399,7 +449,11 @@ impl ColorsFile {
             .map(|(name, v)| Ok((name.clone(), hex(v)?)))
             .collect::<Result<Vec<_>>>()?;
         let neutrals = self.neutrals.iter().map(hex).collect::<Result<Vec<_>>>()?;
-        Ok(ColorRules { tolerance, palette, neutrals })
+        Ok(ColorRules {
+            tolerance,
+            palette,
+            neutrals,
+        })
     }
 }
 
@@ -415,7 +469,10 @@ impl FontsFile {
         };
         let min_size = *self.min_size.get_ref();
         if !(min_size > 0.0 && min_size < 200.0) {
-            return Err(src.error(&self.min_size, "`min_size` is px per em and must be between 0 and 200"));
+            return Err(src.error(
+                &self.min_size,
+                "`min_size` is px per em and must be between 0 and 200",
+            ));
         }
         Ok(FontRules {
             headline: font(&self.headline)?,

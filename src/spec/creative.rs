@@ -10,9 +10,9 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use toml::Spanned;
 
+use super::Source;
 use super::brand::{Brand, resolve_formats};
 use super::formats::Format;
-use super::Source;
 use crate::color::Rgb;
 use crate::error::Result;
 
@@ -189,12 +189,29 @@ impl Creative {
 
     /// Every input file the creative reads (for the output-over-input guard).
     pub fn input_files(&self) -> Vec<PathBuf> {
-        let mut files = vec![self.path.clone(), self.brand.path.clone(), self.brand.logo.file.clone()];
+        let mut files = vec![
+            self.path.clone(),
+            self.brand.path.clone(),
+            self.brand.logo.file.clone(),
+        ];
         let f = &self.brand.fonts;
-        files.extend([&f.headline, &f.body].into_iter().chain(&f.fallback).map(|r| r.file.clone()));
+        files.extend(
+            [&f.headline, &f.body]
+                .into_iter()
+                .chain(&f.fallback)
+                .map(|r| r.file.clone()),
+        );
         let backgrounds = std::iter::once(&self.base.background.fill)
-            .chain(self.variants.iter().filter_map(|v| v.patch.background.as_ref()?.fill.as_ref()))
-            .chain(self.overrides.values().filter_map(|p| p.background.as_ref()?.fill.as_ref()));
+            .chain(
+                self.variants
+                    .iter()
+                    .filter_map(|v| v.patch.background.as_ref()?.fill.as_ref()),
+            )
+            .chain(
+                self.overrides
+                    .values()
+                    .filter_map(|p| p.background.as_ref()?.fill.as_ref()),
+            );
         for fill in backgrounds {
             if let BackgroundFill::Image(p) = fill {
                 files.push(p.clone());
@@ -262,7 +279,10 @@ fn apply_text(layer: &mut Option<TextLayer>, patch: &Option<LayerPatch>) {
             }
             None => {
                 if let Some(t) = text {
-                    *layer = Some(TextLayer { text: t.clone(), color: color.unwrap_or(TextColor::Auto) });
+                    *layer = Some(TextLayer {
+                        text: t.clone(),
+                        color: color.unwrap_or(TextColor::Auto),
+                    });
                 }
             }
         },
@@ -364,12 +384,17 @@ impl<'de> Deserialize<'de> for LayerPatchFile {
             }
             fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<LayerPatchFile, E> {
                 if v {
-                    Err(E::custom("`true` changes nothing: write `false` to hide the layer, or a table to revise it"))
+                    Err(E::custom(
+                        "`true` changes nothing: write `false` to hide the layer, or a table to revise it",
+                    ))
                 } else {
                     Ok(LayerPatchFile::Hide)
                 }
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<LayerPatchFile, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<LayerPatchFile, A::Error> {
                 let t = TextPatchFile::deserialize(de::value::MapAccessDeserializer::new(map))?;
                 Ok(LayerPatchFile::Set(t))
             }
@@ -392,7 +417,11 @@ impl Resolver<'_> {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("use a palette name ({}) or #RRGGBB", names.join(", ")),
             };
-            self.src.error_hint(v, format!("`{}` is not a colour of {}", v.get_ref(), self.brand.name), hint)
+            self.src.error_hint(
+                v,
+                format!("`{}` is not a colour of {}", v.get_ref(), self.brand.name),
+                hint,
+            )
         })
     }
 
@@ -430,7 +459,11 @@ impl Resolver<'_> {
                 if !path.is_file() {
                     return Err(self.src.error_hint(
                         img,
-                        format!("background image `{}` not found (looked for {})", img.get_ref(), path.display()),
+                        format!(
+                            "background image `{}` not found (looked for {})",
+                            img.get_ref(),
+                            path.display()
+                        ),
                         "paths are relative to the creative's folder",
                     ));
                 }
@@ -438,7 +471,9 @@ impl Resolver<'_> {
             }
             (None, Some(c)) => Some(BackgroundFill::Color(self.color(c)?)),
             (Some(img), Some(_)) => {
-                return Err(self.src.error(img, "[background] has both `image` and `color`; keep one"));
+                return Err(self
+                    .src
+                    .error(img, "[background] has both `image` and `color`; keep one"));
             }
             (None, None) if required => {
                 return Err(crate::error::Error::invalid_with_hint(
@@ -454,7 +489,11 @@ impl Resolver<'_> {
             Some(s) => {
                 let [x, y] = *s.get_ref();
                 if !((0.0..=1.0).contains(&x) && (0.0..=1.0).contains(&y)) {
-                    return Err(self.src.error_hint(s, "`focus` is outside the image", "focus is [x, y] as fractions from 0 to 1"));
+                    return Err(self.src.error_hint(
+                        s,
+                        "`focus` is outside the image",
+                        "focus is [x, y] as fractions from 0 to 1",
+                    ));
                 }
                 Some([x, y])
             }
@@ -464,9 +503,14 @@ impl Resolver<'_> {
             Some(s) => {
                 let opacity = *s.opacity.get_ref();
                 if !(0.0..=1.0).contains(&opacity) {
-                    return Err(self.src.error(&s.opacity, "scrim `opacity` must be from 0 to 1"));
+                    return Err(self
+                        .src
+                        .error(&s.opacity, "scrim `opacity` must be from 0 to 1"));
                 }
-                Some(Scrim { color: self.color(&s.color)?, opacity })
+                Some(Scrim {
+                    color: self.color(&s.color)?,
+                    opacity,
+                })
             }
             None => None,
         };
@@ -512,7 +556,10 @@ impl Resolver<'_> {
             body: self.layer_patch(body, "body")?,
             cta: self.layer_patch(cta, "cta")?,
             legal: self.layer_patch(legal, "legal")?,
-            background: background.as_ref().map(|b| self.background(b, false)).transpose()?,
+            background: background
+                .as_ref()
+                .map(|b| self.background(b, false))
+                .transpose()?,
         })
     }
 }
@@ -520,7 +567,9 @@ impl Resolver<'_> {
 /// A name used as a folder: letters, digits, `-` and `_`.
 fn folder_name(src: &Source, v: &Spanned<String>, what: &str) -> Result<String> {
     let s = v.get_ref();
-    let ok = !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let ok = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if ok {
         Ok(s.clone())
     } else {
@@ -545,7 +594,11 @@ impl CreativeFile {
         let base = Copy {
             background,
             headline: r.text_layer(&self.headline, "headline")?,
-            body: self.body.as_ref().map(|b| r.text_layer(b, "body")).transpose()?,
+            body: self
+                .body
+                .as_ref()
+                .map(|b| r.text_layer(b, "body"))
+                .transpose()?,
             cta: self
                 .cta
                 .as_ref()
@@ -557,7 +610,11 @@ impl CreativeFile {
                     })
                 })
                 .transpose()?,
-            legal: self.legal.as_ref().map(|l| r.text_layer(l, "legal")).transpose()?,
+            legal: self
+                .legal
+                .as_ref()
+                .map(|l| r.text_layer(l, "legal"))
+                .transpose()?,
             lang: None,
         };
 
@@ -567,11 +624,20 @@ impl CreativeFile {
                 let hint = brand
                     .catalog
                     .suggest(id)
-                    .map_or("use a format id from `brandfit formats`".to_string(), |s| format!("did you mean `{s}`?"));
-                return Err(src.error_hint(p, format!("[override.{id}] names an unknown format"), hint));
+                    .map_or("use a format id from `brandfit formats`".to_string(), |s| {
+                        format!("did you mean `{s}`?")
+                    });
+                return Err(src.error_hint(
+                    p,
+                    format!("[override.{id}] names an unknown format"),
+                    hint,
+                ));
             }
             let f = p.get_ref();
-            overrides.insert(id.clone(), r.patch(&f.headline, &f.body, &f.cta, &f.legal, &f.background)?);
+            overrides.insert(
+                id.clone(),
+                r.patch(&f.headline, &f.body, &f.cta, &f.legal, &f.background)?,
+            );
         }
 
         let mut variants: Vec<Variant> = Vec::new();
@@ -582,7 +648,11 @@ impl CreativeFile {
             }
             let lang = match &v.lang {
                 Some(l) if !valid_lang(l.get_ref()) => {
-                    return Err(src.error_hint(l, format!("`{}` is not a BCP 47 language tag", l.get_ref()), "e.g. lang = \"ko\" or \"pt-BR\""));
+                    return Err(src.error_hint(
+                        l,
+                        format!("`{}` is not a BCP 47 language tag", l.get_ref()),
+                        "e.g. lang = \"ko\" or \"pt-BR\"",
+                    ));
                 }
                 l => l.as_ref().map(|l| l.get_ref().clone()),
             };
@@ -603,7 +673,15 @@ impl CreativeFile {
             ));
         }
 
-        Ok(Creative { name, path: src.path.clone(), brand, formats, base, overrides, variants })
+        Ok(Creative {
+            name,
+            path: src.path.clone(),
+            brand,
+            formats,
+            base,
+            overrides,
+            variants,
+        })
     }
 }
 

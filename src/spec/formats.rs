@@ -56,38 +56,205 @@ impl Format {
 const MB: u64 = 1024;
 
 /// (id, width, height, platform, max KiB, top, bottom, left, right)
-type Row = (&'static str, u32, u32, &'static str, u64, f32, f32, f32, f32);
+type Row = (
+    &'static str,
+    u32,
+    u32,
+    &'static str,
+    u64,
+    f32,
+    f32,
+    f32,
+    f32,
+);
 
 const BUILT_IN: &[Row] = &[
-    ("facebook-feed", 1200, 628, "Meta feed", 30 * MB, 0.0, 0.0, 0.0, 0.0),
-    ("instagram-story", 1080, 1920, "Meta Stories", 30 * MB, 0.14, 0.20, 0.0, 0.0),
-    ("medium-rectangle", 300, 250, "Google Display / IAB", 150, 0.0, 0.0, 0.0, 0.0),
-    ("leaderboard", 728, 90, "Google Display / IAB", 150, 0.0, 0.0, 0.0, 0.0),
-    ("instagram-square", 1080, 1080, "Meta feed", 30 * MB, 0.0, 0.0, 0.0, 0.0),
-    ("instagram-portrait", 1080, 1350, "Meta feed", 30 * MB, 0.0, 0.0, 0.0, 0.0),
-    ("reels", 1080, 1920, "Meta Reels", 30 * MB, 0.14, 0.35, 0.06, 0.06),
-    ("linkedin-single", 1200, 628, "LinkedIn", 5 * MB, 0.0, 0.0, 0.0, 0.0),
-    ("pinterest-pin", 1000, 1500, "Pinterest", 20 * MB, 0.0, 0.0, 0.0, 0.0),
-    ("half-page", 300, 600, "Google Display / IAB", 150, 0.0, 0.0, 0.0, 0.0),
-    ("wide-skyscraper", 160, 600, "Google Display / IAB", 150, 0.0, 0.0, 0.0, 0.0),
-    ("billboard", 970, 250, "Google Display / IAB", 150, 0.0, 0.0, 0.0, 0.0),
-    ("large-rectangle", 336, 280, "Google Display", 150, 0.0, 0.0, 0.0, 0.0),
-    ("mobile-banner", 320, 50, "Google Display / IAB", 150, 0.0, 0.0, 0.0, 0.0),
-    ("youtube-companion", 300, 60, "YouTube", 150, 0.0, 0.0, 0.0, 0.0),
+    (
+        "facebook-feed",
+        1200,
+        628,
+        "Meta feed",
+        30 * MB,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "instagram-story",
+        1080,
+        1920,
+        "Meta Stories",
+        30 * MB,
+        0.14,
+        0.20,
+        0.0,
+        0.0,
+    ),
+    (
+        "medium-rectangle",
+        300,
+        250,
+        "Google Display / IAB",
+        150,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "leaderboard",
+        728,
+        90,
+        "Google Display / IAB",
+        150,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "instagram-square",
+        1080,
+        1080,
+        "Meta feed",
+        30 * MB,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "instagram-portrait",
+        1080,
+        1350,
+        "Meta feed",
+        30 * MB,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "reels",
+        1080,
+        1920,
+        "Meta Reels",
+        30 * MB,
+        0.14,
+        0.35,
+        0.06,
+        0.06,
+    ),
+    (
+        "linkedin-single",
+        1200,
+        628,
+        "LinkedIn",
+        5 * MB,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "pinterest-pin",
+        1000,
+        1500,
+        "Pinterest",
+        20 * MB,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "half-page",
+        300,
+        600,
+        "Google Display / IAB",
+        150,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "wide-skyscraper",
+        160,
+        600,
+        "Google Display / IAB",
+        150,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "billboard",
+        970,
+        250,
+        "Google Display / IAB",
+        150,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "large-rectangle",
+        336,
+        280,
+        "Google Display",
+        150,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "mobile-banner",
+        320,
+        50,
+        "Google Display / IAB",
+        150,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "youtube-companion",
+        300,
+        60,
+        "YouTube",
+        150,
+        0.0,
+        0.0,
+        0.0,
+        0.0,
+    ),
 ];
 
 /// The built-in formats, in table order.
 pub fn built_in() -> Vec<Format> {
     BUILT_IN
         .iter()
-        .map(|&(id, width, height, platform, max_kb, top, bottom, left, right)| Format {
-            id: id.to_string(),
-            width,
-            height,
-            platform: platform.to_string(),
-            max_kb: Some(max_kb),
-            insets: Insets { top, bottom, left, right },
-        })
+        .map(
+            |&(id, width, height, platform, max_kb, top, bottom, left, right)| Format {
+                id: id.to_string(),
+                width,
+                height,
+                platform: platform.to_string(),
+                max_kb: Some(max_kb),
+                insets: Insets {
+                    top,
+                    bottom,
+                    left,
+                    right,
+                },
+            },
+        )
         .collect()
 }
 
@@ -99,7 +266,9 @@ pub struct FormatCatalog {
 
 impl Default for FormatCatalog {
     fn default() -> Self {
-        Self { formats: built_in() }
+        Self {
+            formats: built_in(),
+        }
     }
 }
 
@@ -155,7 +324,10 @@ mod tests {
         let all = built_in();
         assert_eq!(all.len(), 15);
         let story = &all[1];
-        assert_eq!((story.id.as_str(), story.width, story.height), ("instagram-story", 1080, 1920));
+        assert_eq!(
+            (story.id.as_str(), story.width, story.height),
+            ("instagram-story", 1080, 1920)
+        );
         assert_eq!(story.max_bytes(), Some(30 * 1024 * 1024));
         let mrec = FormatCatalog::default().get("medium-rectangle").unwrap();
         assert_eq!(mrec.max_bytes(), Some(150 * 1024));

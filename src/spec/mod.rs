@@ -30,7 +30,10 @@ impl Source {
     /// Reads a TOML file.
     pub fn read(path: &Path) -> Result<Source> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::read(path, e))?;
-        Ok(Source { path: path.to_path_buf(), text })
+        Ok(Source {
+            path: path.to_path_buf(),
+            text,
+        })
     }
 
     /// The location of a span's start.
@@ -63,7 +66,12 @@ impl Source {
             };
             let message = e.message().trim().to_string();
             let hint = unknown_field_hint(&message);
-            Error::Invalid { at, kind: InputKind::Toml, message, hint }
+            Error::Invalid {
+                at,
+                kind: InputKind::Toml,
+                message,
+                hint,
+            }
         })
     }
 
@@ -89,7 +97,10 @@ fn unknown_field_hint(message: &str) -> Option<String> {
     match closest(unknown, &candidates) {
         Some(best) => Some(format!("did you mean `{best}`?")),
         None if candidates.is_empty() => Some("remove this key".to_string()),
-        None => Some(format!("the keys allowed here are {}", candidates.join(", "))),
+        None => Some(format!(
+            "the keys allowed here are {}",
+            candidates.join(", ")
+        )),
     }
 }
 
@@ -118,28 +129,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn suggests_the_nearest_key() {
-        let hint = unknown_field_hint("unknown field `colr`, expected `text` or `color`");
-        assert_eq!(hint.as_deref(), Some("did you mean `color`?"));
-        let hint = unknown_field_hint(
-            "unknown field `zzz`, expected one of `file`, `corner`, `margin`",
-        );
-        assert_eq!(hint.as_deref(), Some("the keys allowed here are file, corner, margin"));
-    }
-
-    #[test]
-    fn edit_distance_basics() {
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(closest("mragin", &["margin", "corner"]), Some("margin"));
-        assert_eq!(closest("banana", &["margin", "corner"]), None);
-    }
-}
-
 /// The brand guide a creative names, which must exist.
 fn brand_path(src: &Source, written: &Spanned<String>) -> Result<PathBuf> {
     let path = src.resolve(written.get_ref());
@@ -148,8 +137,36 @@ fn brand_path(src: &Source, written: &Spanned<String>) -> Result<PathBuf> {
     } else {
         Err(src.error_hint(
             written,
-            format!("brand guide `{}` not found (looked for {})", written.get_ref(), path.display()),
+            format!(
+                "brand guide `{}` not found (looked for {})",
+                written.get_ref(),
+                path.display()
+            ),
             "`brand` is a path relative to the creative's folder",
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_the_nearest_key() {
+        let hint = unknown_field_hint("unknown field `colr`, expected `text` or `color`");
+        assert_eq!(hint.as_deref(), Some("did you mean `color`?"));
+        let hint =
+            unknown_field_hint("unknown field `zzz`, expected one of `file`, `corner`, `margin`");
+        assert_eq!(
+            hint.as_deref(),
+            Some("the keys allowed here are file, corner, margin")
+        );
+    }
+
+    #[test]
+    fn edit_distance_basics() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(closest("mragin", &["margin", "corner"]), Some("margin"));
+        assert_eq!(closest("banana", &["margin", "corner"]), None);
     }
 }
