@@ -16,7 +16,12 @@ use brandfit::raster::{Master, render};
 use brandfit::spec::Creative;
 use criterion::{Criterion, criterion_group, criterion_main};
 
-const SEED: [&str; 4] = ["facebook-feed", "instagram-story", "medium-rectangle", "leaderboard"];
+const SEED: [&str; 4] = [
+    "facebook-feed",
+    "instagram-story",
+    "medium-rectangle",
+    "leaderboard",
+];
 
 fn bench(c: &mut Criterion) {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
@@ -24,17 +29,25 @@ fn bench(c: &mut Criterion) {
     let kit = BrandKit::load(creative.brand.clone()).unwrap();
     let photo = root.join("examples/bloom-season/yellow-flower.jpg");
 
-    c.bench_function("decode master 4000x2500 + saliency", |b| b.iter(|| Master::load(&photo, u64::MAX).unwrap()));
+    c.bench_function("decode master 4000x2500 + saliency", |b| {
+        b.iter(|| Master::load(&photo, u64::MAX).unwrap())
+    });
     let master = Master::load(&photo, u64::MAX).unwrap();
 
     for id in SEED {
         let format = creative.brand.format(id).unwrap();
         let copy = creative.copy_for(Some(&creative.variants[0]), &format);
-        c.bench_function(&format!("layout {id}"), |b| b.iter(|| layout(&copy, &kit, &format).unwrap()));
+        c.bench_function(&format!("layout {id}"), |b| {
+            b.iter(|| layout(&copy, &kit, &format).unwrap())
+        });
         let l = layout(&copy, &kit, &format).unwrap();
-        c.bench_function(&format!("raster {id}"), |b| b.iter(|| render(&l, &kit, Some(&master))));
+        c.bench_function(&format!("raster {id}"), |b| {
+            b.iter(|| render(&l, &kit, Some(&master)))
+        });
         let img = render(&l, &kit, Some(&master)).image;
-        c.bench_function(&format!("encode auto {id}"), |b| b.iter(|| encode(&img, TypeChoice::Auto, format.max_bytes())));
+        c.bench_function(&format!("encode auto {id}"), |b| {
+            b.iter(|| encode(&img, TypeChoice::Auto, format.max_bytes()))
+        });
     }
 
     // The whole job for the four seed formats in one process (decode once, share).
@@ -48,10 +61,16 @@ fn bench(c: &mut Criterion) {
     group.sample_size(10);
     group.bench_function("seed formats, one variant, from file", |b| {
         b.iter(|| {
-            let t: Vec<_> = tasks(&creative, &opts).unwrap().into_iter().filter(|t| t.variant == Some(0)).collect();
+            let t: Vec<_> = tasks(&creative, &opts)
+                .unwrap()
+                .into_iter()
+                .filter(|t| t.variant == Some(0))
+                .collect();
             let assets = Assets::load(&t, u64::MAX);
             use rayon::prelude::*;
-            t.par_iter().map(|t| brandfit::job::run(t, &assets, &opts).unwrap()).count()
+            t.par_iter()
+                .map(|t| brandfit::job::run(t, &assets, &opts).unwrap())
+                .count()
         })
     });
     group.finish();

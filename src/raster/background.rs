@@ -121,3 +121,37 @@ fn resample(src: &RgbImage, crop: Option<Crop>, out: &mut RgbImage, alg: ResizeA
         .resize(src, out, &options)
         .expect("RGB8 to RGB8 resize");
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ten_times_reduction_does_not_alias() {
+        // One-pixel stripes average to mid grey; a naive or nearest-neighbour
+        // shrink turns them into bold bands (moire).
+        let stripes = RgbImage::from_fn(2000, 1000, |x, _| {
+            if x % 2 == 0 {
+                image::Rgb([0; 3])
+            } else {
+                image::Rgb([255; 3])
+            }
+        });
+        let master = Master::from_image(stripes);
+        let mut out = RgbImage::new(200, 100);
+        draw_crop(
+            &master,
+            Crop {
+                x: 0.0,
+                y: 0.0,
+                w: 2000.0,
+                h: 1000.0,
+            },
+            &mut out,
+        );
+        let (min, max) = out
+            .pixels()
+            .fold((255u8, 0u8), |(lo, hi), p| (lo.min(p[0]), hi.max(p[0])));
+        assert!(min >= 118 && max <= 137, "range {min}..{max}");
+    }
+}
