@@ -141,25 +141,58 @@ impl Face {
         &self.outlines
     }
 
+    /// The outlines of shaped glyphs set on a baseline from pen position
+    /// `x`, at `size` px per em: what the rasteriser covers, and what the
+    /// layout measures as ink.
+    pub fn outlined<'a>(
+        &'a self,
+        glyphs: &'a [ShapedGlyph],
+        size: f32,
+        x: f32,
+        baseline: f32,
+    ) -> impl Iterator<Item = ab_glyph::OutlinedGlyph> + 'a {
+        let scale = self.scale(size);
+        let px_scale = self.px_scale(size);
+        let mut pen = x;
+        glyphs.iter().filter_map(move |g| {
+            let position =
+                ab_glyph::point(pen + g.dx as f32 * scale, baseline - g.dy as f32 * scale);
+            pen += g.advance as f32 * scale;
+            let glyph = ab_glyph::Glyph {
+                id: ab_glyph::GlyphId(g.id),
+                scale: px_scale,
+                position,
+            };
+            self.outlines.outline_glyph(glyph)
+        })
+    }
+
     /// True when the face maps `c` to a real glyph.
     pub fn has_char(&self, c: char) -> bool {
         self.outlines.glyph_id(c).0 != 0
     }
 }
 
+/// A vendored fixture font, for unit tests.
+#[cfg(test)]
+pub(crate) fn fixture_face(name: &str) -> Face {
+    let file = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/fonts")
+        .join(name);
+    Face::load(&FontRef {
+        file,
+        index: 0,
+        written: name.into(),
+    })
+    .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
     fn inter_bold() -> Face {
-        let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/fonts/Inter-Bold.otf");
-        Face::load(&FontRef {
-            file,
-            index: 0,
-            written: "Inter-Bold.otf".into(),
-        })
-        .unwrap()
+        fixture_face("Inter-Bold.otf")
     }
 
     #[test]

@@ -73,6 +73,30 @@ fn diff(a: &RgbImage, b: &RgbImage) -> Vec<(i32, i32)> {
         .collect()
 }
 
+/// Renders two versions of the photo creative (headline, CTA fill) into
+/// sibling folders; returns the temporary root and both output folders.
+fn render_pair(a: (&str, &str), b: (&str, &str)) -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut outs = Vec::new();
+    for (name, (headline, fill)) in [("a", a), ("b", b)] {
+        let d = dir.path().join(name);
+        std::fs::create_dir_all(&d).unwrap();
+        render(&photo_creative(&d, headline, fill), &d.join("out"), "2");
+        outs.push(d.join("out/t"));
+    }
+    let d2 = outs.pop().unwrap();
+    (dir, outs.pop().unwrap(), d2)
+}
+
+fn load_pair(d1: &Path, d2: &Path, format: &str) -> (RgbImage, RgbImage) {
+    let load = |d: &Path| {
+        image::open(d.join(format!("{format}.png")))
+            .unwrap()
+            .into_rgb8()
+    };
+    (load(d1), load(d2))
+}
+
 fn inside(r: Rect, (x, y): (i32, i32)) -> bool {
     x >= r.x && y >= r.y && x < r.right() && y < r.bottom()
 }
@@ -105,28 +129,13 @@ fn output_is_byte_identical_at_any_thread_count() {
 
 #[test]
 fn new_headline_copy_changes_only_the_headline_region() {
-    let dir = tempfile::tempdir().unwrap();
-    let (d1, d2) = (dir.path().join("a"), dir.path().join("b"));
-    std::fs::create_dir_all(&d1).unwrap();
-    std::fs::create_dir_all(&d2).unwrap();
-    render(
-        &photo_creative(&d1, "Spring blend is here", "accent"),
-        &d1.join("out"),
-        "2",
-    );
-    render(
-        &photo_creative(&d2, "A brighter cup for spring mornings", "accent"),
-        &d2.join("out"),
-        "2",
+    let (_dir, d1, d2) = render_pair(
+        ("Spring blend is here", "accent"),
+        ("A brighter cup for spring mornings", "accent"),
     );
     for format in SEED.split(',') {
-        let a = image::open(d1.join(format!("out/t/{format}.png")))
-            .unwrap()
-            .into_rgb8();
-        let b = image::open(d2.join(format!("out/t/{format}.png")))
-            .unwrap()
-            .into_rgb8();
-        let region = sidecar(&d1.join(format!("out/t/{format}.layout.json")))
+        let (a, b) = load_pair(&d1, &d2, format);
+        let region = sidecar(&d1.join(format!("{format}.layout.json")))
             .layers
             .iter()
             .find(|l| l.role == "headline")
@@ -154,28 +163,13 @@ fn new_headline_copy_changes_only_the_headline_region() {
 
 #[test]
 fn new_cta_fill_changes_only_pixels_inside_the_button() {
-    let dir = tempfile::tempdir().unwrap();
-    let (d1, d2) = (dir.path().join("a"), dir.path().join("b"));
-    std::fs::create_dir_all(&d1).unwrap();
-    std::fs::create_dir_all(&d2).unwrap();
-    render(
-        &photo_creative(&d1, "Spring blend is here", "accent"),
-        &d1.join("out"),
-        "2",
-    );
-    render(
-        &photo_creative(&d2, "Spring blend is here", "espresso"),
-        &d2.join("out"),
-        "2",
+    let (_dir, d1, d2) = render_pair(
+        ("Spring blend is here", "accent"),
+        ("Spring blend is here", "espresso"),
     );
     for format in SEED.split(',') {
-        let a = image::open(d1.join(format!("out/t/{format}.png")))
-            .unwrap()
-            .into_rgb8();
-        let b = image::open(d2.join(format!("out/t/{format}.png")))
-            .unwrap()
-            .into_rgb8();
-        let button = sidecar(&d1.join(format!("out/t/{format}.layout.json")))
+        let (a, b) = load_pair(&d1, &d2, format);
+        let button = sidecar(&d1.join(format!("{format}.layout.json")))
             .layers
             .iter()
             .find(|l| l.role == "cta")

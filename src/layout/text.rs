@@ -374,48 +374,24 @@ fn place_lines(
 
 /// The pixel box of a line's glyph outlines, as the rasteriser will cover it.
 pub fn ink_box(face: &Face, size: f32, line: &Line, glyphs: &[crate::font::ShapedGlyph]) -> Rect {
-    use ab_glyph::{Font as _, Glyph, GlyphId, point};
-    let scale = face.scale(size);
-    let mut pen = line.x;
-    let mut ink = Rect::default();
-    for g in glyphs {
-        let position = point(
-            pen + g.dx as f32 * scale,
-            line.baseline - g.dy as f32 * scale,
-        );
-        pen += g.advance as f32 * scale;
-        let glyph = Glyph {
-            id: GlyphId(g.id),
-            scale: face.px_scale(size),
-            position,
-        };
-        if let Some(outlined) = face.outlines().outline_glyph(glyph) {
-            let b = outlined.px_bounds();
-            ink = ink.union(Rect::from_edges(
+    face.outlined(glyphs, size, line.x, line.baseline)
+        .fold(Rect::default(), |ink, g| {
+            let b = g.px_bounds();
+            ink.union(Rect::from_edges(
                 b.min.x as i32,
                 b.min.y as i32,
                 b.max.x as i32,
                 b.max.y as i32,
-            ));
-        }
-    }
-    ink
+            ))
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spec::FontRef;
-    use std::path::PathBuf;
 
     fn face() -> Face {
-        let file = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/fonts/Inter-Bold.otf");
-        Face::load(&FontRef {
-            file,
-            index: 0,
-            written: "Inter-Bold.otf".into(),
-        })
-        .unwrap()
+        crate::font::fixture_face("Inter-Bold.otf")
     }
 
     fn request<'a>(face: &'a Face, text: &'a str, region: Rect) -> TextRequest<'a> {

@@ -273,23 +273,6 @@ impl<'de> Deserialize<'de> for FontRefFile {
     }
 }
 
-fn existing_file(src: &Source, written: &Spanned<String>, what: &str) -> Result<PathBuf> {
-    let path = src.resolve(written.get_ref());
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(src.error_hint(
-            written,
-            format!(
-                "{what} `{}` not found (looked for {})",
-                written.get_ref(),
-                path.display()
-            ),
-            "paths are relative to the folder of the file that names them",
-        ))
-    }
-}
-
 impl BrandFile {
     fn validate(self, src: &Source) -> Result<Brand> {
         if self.name.get_ref().trim().is_empty() {
@@ -388,7 +371,7 @@ pub(crate) fn resolve_formats(
 
 impl LogoFile {
     fn validate(self, src: &Source) -> Result<LogoRules> {
-        let file = existing_file(src, &self.file, "logo file")?;
+        let file = src.existing_file(&self.file, "logo file")?;
         if let Some(max) = &self.max_margin
             && *max.get_ref() < *self.margin.get_ref()
         {
@@ -462,7 +445,7 @@ impl FontsFile {
         let font = |r: &Spanned<FontRefFile>| -> Result<FontRef> {
             let written = Spanned::new(r.span(), r.get_ref().file.clone());
             Ok(FontRef {
-                file: existing_file(src, &written, "font")?,
+                file: src.existing_file(&written, "font")?,
                 index: r.get_ref().index,
                 written: r.get_ref().file.clone(),
             })

@@ -168,7 +168,7 @@ impl Creative {
     pub fn load(path: &Path) -> Result<Creative> {
         let src = Source::read(path)?;
         let file: CreativeFile = src.parse()?;
-        let brand_path = super::brand_path(&src, &file.brand)?;
+        let brand_path = src.existing_file(&file.brand, "brand guide")?;
         let brand = Brand::load(&brand_path)?;
         file.validate(&src, brand)
     }
@@ -454,21 +454,9 @@ impl Resolver<'_> {
 
     fn background(&self, f: &BackgroundFile, required: bool) -> Result<BackgroundPatch> {
         let fill = match (&f.image, &f.color) {
-            (Some(img), None) => {
-                let path = self.src.resolve(img.get_ref());
-                if !path.is_file() {
-                    return Err(self.src.error_hint(
-                        img,
-                        format!(
-                            "background image `{}` not found (looked for {})",
-                            img.get_ref(),
-                            path.display()
-                        ),
-                        "paths are relative to the creative's folder",
-                    ));
-                }
-                Some(BackgroundFill::Image(path))
-            }
+            (Some(img), None) => Some(BackgroundFill::Image(
+                self.src.existing_file(img, "background image")?,
+            )),
             (None, Some(c)) => Some(BackgroundFill::Color(self.color(c)?)),
             (Some(img), Some(_)) => {
                 return Err(self

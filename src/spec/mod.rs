@@ -75,6 +75,27 @@ impl Source {
         })
     }
 
+    /// Resolves a path written in this file, which must name an existing
+    /// file; `what` says what it is ("font", "logo file") for the message.
+    pub fn existing_file(&self, written: &Spanned<String>, what: &str) -> Result<PathBuf> {
+        let path = self.resolve(written.get_ref());
+        if path.is_file() {
+            return Ok(path);
+        }
+        Err(self.error_hint(
+            written,
+            format!(
+                "{what} `{}` not found (looked for {})",
+                written.get_ref(),
+                path.display()
+            ),
+            format!(
+                "paths are relative to the folder of {}",
+                self.path.display()
+            ),
+        ))
+    }
+
     /// Resolves a path written in this file: relative to the file's folder.
     pub fn resolve(&self, written: &str) -> PathBuf {
         let p = Path::new(written);
@@ -127,24 +148,6 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
-}
-
-/// The brand guide a creative names, which must exist.
-fn brand_path(src: &Source, written: &Spanned<String>) -> Result<PathBuf> {
-    let path = src.resolve(written.get_ref());
-    if path.is_file() {
-        Ok(path)
-    } else {
-        Err(src.error_hint(
-            written,
-            format!(
-                "brand guide `{}` not found (looked for {})",
-                written.get_ref(),
-                path.display()
-            ),
-            "`brand` is a path relative to the creative's folder",
-        ))
-    }
 }
 
 #[cfg(test)]
