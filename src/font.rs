@@ -21,6 +21,8 @@ pub struct Face {
     pub ascent: f32,
     /// Descender in design units (negative, below the baseline).
     pub descent: f32,
+    /// OS/2 weight class (400 regular, 700 bold).
+    pub weight: u16,
 }
 
 impl std::fmt::Debug for Face {
@@ -71,6 +73,7 @@ impl Face {
         let units_per_em = outlines
             .units_per_em()
             .ok_or_else(|| bad("missing units per em"))?;
+        let weight = os2_weight(outlines.font_data(), source.index).unwrap_or(400);
         Ok(Face {
             source,
             units_per_em,
@@ -78,6 +81,7 @@ impl Face {
             descent: outlines.descent_unscaled(),
             outlines: FontArc::new(outlines),
             shaping,
+            weight,
         })
     }
 
@@ -173,6 +177,28 @@ impl Face {
     }
 }
 
+/// The OS/2 `usWeightClass` of face `index` in SFNT (or TTC) data.
+fn os2_weight(data: &[u8], index: u32) -> Option<u16> {
+    let be16 = |o: usize| data.get(o..o + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
+    let be32 = |o: usize| {
+        data.get(o..o + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let base = if data.get(0..4) == Some(b"ttcf") {
+        be32(12 + 4 * index as usize)? as usize
+    } else {
+        0
+    };
+    let tables = be16(base + 4)? as usize;
+    (0..tables).find_map(|i| {
+        let record = base + 12 + 16 * i;
+        (data.get(record..record + 4) == Some(b"OS/2"))
+            .then(|| be32(record + 8))
+            .flatten()
+            .and_then(|o| be16(o as usize + 4))
+    })
+}
+
 /// A vendored fixture font, for unit tests.
 #[cfg(test)]
 pub(crate) fn fixture_face(name: &str) -> Face {
@@ -204,6 +230,12 @@ mod tests {
         let a: i32 = face.shape("A", None)[0].advance;
         let v: i32 = face.shape("V", None)[0].advance;
         assert!(kerned < a + v, "AV {kerned} vs A+V {}", a + v);
+    }
+
+    #[test]
+    fn reads_the_weight_class() {
+        assert_eq!(inter_bold().weight, 700);
+        assert_eq!(fixture_face("Inter-Regular.otf").weight, 400);
     }
 
     #[test]

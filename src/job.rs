@@ -53,6 +53,8 @@ pub struct Output {
     pub format: String,
     /// Variant id, if any.
     pub variant: Option<String>,
+    /// The brand guide it was rendered for.
+    pub brand: PathBuf,
     /// What the sidecar records.
     pub record: Sidecar,
 }
@@ -129,6 +131,13 @@ pub struct Assets {
 }
 
 impl Assets {
+    /// The brand kits that loaded, by guide path.
+    pub fn kits(&self) -> impl Iterator<Item = (&PathBuf, &BrandKit)> {
+        self.kits
+            .iter()
+            .filter_map(|(p, k)| Some((p, k.as_ref().ok()?.as_ref())))
+    }
+
     /// Loads everything the tasks need, each file once (masters in parallel).
     pub fn load(tasks: &[Task], max_pixels: u64) -> Assets {
         let mut assets = Assets::default();
@@ -211,6 +220,7 @@ pub fn run(
         sidecar,
         format: task.format.id.clone(),
         variant: task.variant().map(|v| v.id.clone()),
+        brand: task.creative.brand.path.clone(),
         record,
     })
 }

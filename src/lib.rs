@@ -27,6 +27,7 @@
 
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod color;
 pub mod crop;
 pub mod error;
@@ -35,9 +36,11 @@ pub mod geom;
 pub mod job;
 pub mod kit;
 pub mod layout;
+pub mod legibility;
 pub mod logo;
 pub mod output;
 pub mod raster;
+pub mod report;
 pub mod sidecar;
 pub mod spec;
 

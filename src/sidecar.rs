@@ -67,6 +67,18 @@ pub struct Layer {
     /// Button fill (CTA only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fill: Option<String>,
+    /// A scrim the renderer added behind this text for legibility (brandfit extension).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scrim: Option<LocalScrim>,
+}
+
+/// A soft scrim behind one text layer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalScrim {
+    /// Its colour.
+    pub color: String,
+    /// Its strongest opacity, 0..1.
+    pub opacity: f32,
 }
 
 /// How the image file was encoded (brandfit extension).
@@ -110,6 +122,14 @@ impl Sidecar {
             fit: Some(block.fits),
             region: Some(block.region),
             fill: None,
+            scrim: rendered
+                .scrims
+                .iter()
+                .find(|(r, _, _)| *r == block.role)
+                .map(|(_, c, o)| LocalScrim {
+                    color: c.to_hex(),
+                    opacity: *o,
+                }),
         };
         let mut layers: Vec<Layer> = layout.texts.iter().map(|t| text_layer(t, t.ink)).collect();
         if let Some(b) = &layout.cta {
@@ -128,6 +148,7 @@ impl Sidecar {
             fit: None,
             region: None,
             fill: None,
+            scrim: None,
         });
         Sidecar {
             schema: SCHEMA.to_string(),

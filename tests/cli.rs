@@ -115,13 +115,13 @@ fn bad_colour_names_the_palette() {
         ],
     );
     let b = brand_copy(dir.path(), |t| {
-        t.replace("accent = \"#E4572E\"", "accent = \"#E4572\"")
+        t.replace("accent = \"#C2410C\"", "accent = \"#C2410\"")
     });
     let c = creative_for(dir.path(), &b, GOOD);
     expect_error(
         &c,
         &dir.path().join("out"),
-        &["brand.toml:", "`#E4572` is not a colour", "#RRGGBB"],
+        &["brand.toml:", "`#C2410` is not a colour", "#RRGGBB"],
     );
 }
 

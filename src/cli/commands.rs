@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{Cli, Command, EXIT_BAD_INPUT, EXIT_OK, FileTypeArg};
+use super::{Cli, Command, EXIT_BAD_INPUT, EXIT_OK, EXIT_RULE_FAILED, FileTypeArg, ReportArg};
+use brandfit::check::{CheckOptions, Checker, ImageResult};
 use brandfit::job::{self, Assets, RenderOptions};
 use brandfit::kit::BrandKit;
 use brandfit::output::TypeChoice;
@@ -22,21 +23,54 @@ pub fn run(cli: Cli) -> i32 {
             formats,
             file_type,
         } => {
-            let file_type = match file_type {
-                FileTypeArg::Auto => TypeChoice::Auto,
-                FileTypeArg::Png => TypeChoice::Png,
-                FileTypeArg::Jpeg => TypeChoice::Jpeg,
-            };
             let opts = RenderOptions {
                 out_dir: out,
                 formats,
-                file_type,
+                file_type: type_choice(file_type),
                 max_pixels,
             };
-            render(&creatives, &opts)
+            render(&creatives, &opts).0
         }
+        Command::Build {
+            creatives,
+            out,
+            formats,
+            file_type,
+            report,
+            output,
+        } => {
+            let opts = RenderOptions {
+                out_dir: out,
+                formats,
+                file_type: type_choice(file_type),
+                max_pixels,
+            };
+            build(&creatives, &opts, report, output.as_deref())
+        }
+        Command::Check {
+            paths,
+            brand,
+            formats,
+            report,
+            output,
+        } => check(
+            &paths,
+            &brand,
+            formats.as_deref(),
+            max_pixels,
+            report,
+            output.as_deref(),
+        ),
         Command::Validate { files } => validate(&files),
         Command::Formats { json, brand } => formats(json, brand.as_deref()),
+    }
+}
+
+fn type_choice(t: FileTypeArg) -> TypeChoice {
+    match t {
+        FileTypeArg::Auto => TypeChoice::Auto,
+        FileTypeArg::Png => TypeChoice::Png,
+        FileTypeArg::Jpeg => TypeChoice::Jpeg,
     }
 }
 
@@ -48,7 +82,9 @@ fn warn(msg: &str) {
     eprintln!("warning: {msg}");
 }
 
-fn render(paths: &[std::path::PathBuf], opts: &RenderOptions) -> i32 {
+/// Renders every creative; returns the exit status and what was written,
+/// with the assets (brand kits) that wrote it.
+fn render(paths: &[std::path::PathBuf], opts: &RenderOptions) -> (i32, Vec<job::Output>, Assets) {
     let mut status = EXIT_OK;
     let mut tasks = Vec::new();
     for path in paths {
@@ -78,6 +114,7 @@ fn render(paths: &[std::path::PathBuf], opts: &RenderOptions) -> i32 {
 
     // Report each failure once (a bad photo fails every format that uses it).
     let mut reported: Vec<String> = Vec::new();
+    let mut written = Vec::new();
     for (task, result) in results {
         match result {
             Ok(out) => {
@@ -113,6 +150,7 @@ fn render(paths: &[std::path::PathBuf], opts: &RenderOptions) -> i32 {
                         e.max_bytes.unwrap_or(0) / 1024
                     ));
                 }
+                written.push(out);
             }
             Err(e) => {
                 let msg = e.to_string();
@@ -127,7 +165,189 @@ fn render(paths: &[std::path::PathBuf], opts: &RenderOptions) -> i32 {
             }
         }
     }
-    status
+    (status, written, assets)
+}
+
+fn build(
+    paths: &[std::path::PathBuf],
+    opts: &RenderOptions,
+    report: ReportArg,
+    output: Option<&Path>,
+) -> i32 {
+    let (status, written, assets) = render(paths, opts);
+    let mut results = Vec::new();
+    let mut brands: Vec<String> = Vec::new();
+    for (brand_path, kit) in assets.kits() {
+        let checker = Checker::new(
+            kit,
+            CheckOptions {
+                formats: Vec::new(),
+                max_pixels: opts.max_pixels,
+            },
+        );
+        let mine: Vec<&job::Output> = written.iter().filter(|o| o.brand == *brand_path).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        brands.push(kit.brand.name.clone());
+        results.extend(
+            mine.par_iter()
+                .map(|o| checker.check_file(&o.image))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let check_status = write_report(&brands.join(", "), &results, report, output);
+    status.max(check_status).max(if status == EXIT_BAD_INPUT {
+        EXIT_BAD_INPUT
+    } else {
+        0
+    })
+}
+
+fn check(
+    paths: &[std::path::PathBuf],
+    brand: &Path,
+    formats: Option<&[String]>,
+    max_pixels: u64,
+    report: ReportArg,
+    output: Option<&Path>,
+) -> i32 {
+    let kit = match Brand::load(brand).and_then(BrandKit::load) {
+        Ok(k) => k,
+        Err(e) => {
+            error(&e);
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let mut targets = Vec::new();
+    for id in formats.unwrap_or_default() {
+        match kit.brand.format(id) {
+            Some(f) => targets.push(f),
+            None => {
+                let hint = kit
+                    .brand
+                    .catalog
+                    .suggest(id)
+                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
+                error(&format!("--formats: unknown format `{id}`{hint}"));
+                return EXIT_BAD_INPUT;
+            }
+        }
+    }
+    let mut files = Vec::new();
+    let mut missing = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            collect_images(p, &mut files);
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            missing.push(p.clone());
+        }
+    }
+    let checker = Checker::new(
+        &kit,
+        CheckOptions {
+            formats: targets,
+            max_pixels,
+        },
+    );
+    let progress = progress_bar(files.len() as u64);
+    let mut results: Vec<ImageResult> = files
+        .par_iter()
+        .map(|f| {
+            let r = checker.check_file(f);
+            if let Some(p) = &progress {
+                p.inc(1);
+            }
+            r
+        })
+        .collect();
+    if let Some(p) = progress {
+        p.finish_and_clear();
+    }
+    for m in missing {
+        results.push(ImageResult {
+            path: m,
+            format: None,
+            width: 0,
+            height: 0,
+            bytes: 0,
+            logo: None,
+            checks: Vec::new(),
+            error: Some("no such file or folder".into()),
+        });
+    }
+    if results.is_empty() {
+        error(&"no .png, .jpg or .jpeg files found in the paths given");
+        return EXIT_BAD_INPUT;
+    }
+    write_report(&kit.brand.name, &results, report, output)
+}
+
+/// Every PNG/JPEG below `dir`, sorted, skipping hidden entries.
+fn collect_images(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        if p.is_dir() {
+            collect_images(&p, out);
+        } else if p.extension().is_some_and(|e| {
+            ["png", "jpg", "jpeg"].contains(&e.to_string_lossy().to_lowercase().as_str())
+        }) {
+            out.push(p);
+        }
+    }
+}
+
+/// Writes the report (to `output` atomically, else stdout) and returns the exit status.
+fn write_report(
+    brand: &str,
+    results: &[ImageResult],
+    kind: ReportArg,
+    output: Option<&Path>,
+) -> i32 {
+    let mut buf = Vec::new();
+    let color = output.is_none()
+        && std::io::stdout().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none();
+    let written = match kind {
+        ReportArg::Text => brandfit::report::text::write(&mut buf, brand, results, color),
+        ReportArg::Json => brandfit::report::json::write(&mut buf, brand, results),
+        ReportArg::Junit => brandfit::report::junit::write(&mut buf, brand, results),
+    };
+    if let Err(e) = written {
+        error(&format!("cannot write the report: {e}"));
+        return EXIT_BAD_INPUT;
+    }
+    match output {
+        Some(path) => {
+            if let Err(e) = brandfit::output::write_atomic(path, &buf) {
+                error(&e);
+                return EXIT_BAD_INPUT;
+            }
+        }
+        None => {
+            use std::io::Write;
+            let _ = std::io::stdout().write_all(&buf);
+        }
+    }
+    let summary = brandfit::report::Summary::of(results);
+    if summary.errors > 0 {
+        EXIT_BAD_INPUT
+    } else if summary.failed > 0 {
+        EXIT_RULE_FAILED
+    } else {
+        EXIT_OK
+    }
 }
 
 fn progress_bar(len: u64) -> Option<indicatif::ProgressBar> {

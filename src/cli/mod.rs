@@ -9,6 +9,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 /// Exit status: every rule passed / everything written.
 pub const EXIT_OK: i32 = 0;
+/// Exit status: at least one error-severity rule failed.
+pub const EXIT_RULE_FAILED: i32 = 1;
 /// Exit status: bad usage, or an input that could not be read.
 pub const EXIT_BAD_INPUT: i32 = 2;
 
@@ -45,6 +47,45 @@ pub enum Command {
         #[arg(long = "type", value_enum, default_value_t = FileTypeArg::Auto)]
         file_type: FileTypeArg,
     },
+    /// Render creatives and check every output against its brand's rules.
+    Build {
+        /// Creative TOML files.
+        #[arg(required = true)]
+        creatives: Vec<PathBuf>,
+        /// Output folder.
+        #[arg(short = 'o', long = "out", default_value = "out")]
+        out: PathBuf,
+        /// Format ids (comma-separated), overriding the creative's list.
+        #[arg(long, value_delimiter = ',')]
+        formats: Option<Vec<String>>,
+        /// File type: png where it meets the weight limit, else jpeg (auto).
+        #[arg(long = "type", value_enum, default_value_t = FileTypeArg::Auto)]
+        file_type: FileTypeArg,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = ReportArg::Text)]
+        report: ReportArg,
+        /// Write the report to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
+    /// Check banners (PNG/JPEG files or folders of them) against a brand guide.
+    Check {
+        /// Images, or folders to search for .png/.jpg/.jpeg.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The brand guide.
+        #[arg(long, required = true)]
+        brand: PathBuf,
+        /// Check against these format ids (comma-separated) instead of matching by size.
+        #[arg(long, value_delimiter = ',')]
+        formats: Option<Vec<String>>,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = ReportArg::Text)]
+        report: ReportArg,
+        /// Write the report to this file instead of standard output.
+        #[arg(long)]
+        output: Option<PathBuf>,
+    },
     /// Check brand guides and creatives without rendering.
     Validate {
         /// TOML files (brand guides or creatives).
@@ -60,6 +101,17 @@ pub enum Command {
         #[arg(long)]
         brand: Option<PathBuf>,
     },
+}
+
+/// `--report`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportArg {
+    /// For people: grouped by image, failures first.
+    Text,
+    /// brandfit.report/v1 JSON.
+    Json,
+    /// JUnit XML, one test case per image and rule.
+    Junit,
 }
 
 /// `--type`.

@@ -49,6 +49,17 @@ pub enum Arrangement {
     Stack,
 }
 
+impl Arrangement {
+    /// The family for a safe area, by its aspect ratio.
+    pub fn for_area(safe: Rect) -> Arrangement {
+        match safe.w as f32 / safe.h.max(1) as f32 {
+            a if a >= 3.0 => Arrangement::Strip,
+            a if a >= 1.45 => Arrangement::Landscape,
+            _ => Arrangement::Stack,
+        }
+    }
+}
+
 /// Which optional layers the copy has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Present {
@@ -104,12 +115,8 @@ pub struct BrandGeometry<'a> {
 /// Arranges one format.
 pub fn plan(format: &Format, brand: BrandGeometry, present: Present) -> Result<Plan> {
     let safe = format.safe_area();
-    let arrangement = match safe.w as f32 / safe.h.max(1) as f32 {
-        a if a >= 3.0 => Arrangement::Strip,
-        a if a >= 1.45 => Arrangement::Landscape,
-        _ => Arrangement::Stack,
-    };
-    let logo = logo_box(format, safe, arrangement, brand)?;
+    let arrangement = Arrangement::for_area(safe);
+    let logo = logo_box(format, brand)?;
     let margin = brand.logo.margin as i32;
     let content = safe.inset(margin);
     let gap = (margin / 2).max(4);
@@ -342,12 +349,9 @@ impl Ctx {
 /// The logo's exact box: the brand's height rule, clamped so `min_width`
 /// and the margins hold and the logo never takes more than 35 % of the safe
 /// width (45 % in strips).
-fn logo_box(
-    format: &Format,
-    safe: Rect,
-    arrangement: Arrangement,
-    brand: BrandGeometry,
-) -> Result<Rect> {
+pub fn logo_box(format: &Format, brand: BrandGeometry) -> Result<Rect> {
+    let safe = format.safe_area();
+    let arrangement = Arrangement::for_area(safe);
     let rules = brand.logo;
     let margin = rules.margin as i32;
     let aspect = brand.logo_aspect.max(0.01);

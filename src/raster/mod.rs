@@ -28,6 +28,8 @@ pub struct Rendered {
     pub colors: Vec<(Role, Rgb)>,
     /// The crop of the master used, if any.
     pub crop: Option<Crop>,
+    /// Local scrims added behind text for legibility: layer, colour, opacity.
+    pub scrims: Vec<(Role, Rgb, f32)>,
 }
 
 /// Draws `layout`. `master` is the decoded background photo when the
@@ -56,8 +58,21 @@ pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> Rende
     }
 
     let mut colors = Vec::new();
+    let mut scrims = Vec::new();
     for block in &layout.texts {
         let color = resolve_color(block.color, &canvas, block.ink, kit);
+        let face = block.face.face(kit);
+        let need = kit.brand.text.required(block.size, face.weight) + CONTRAST_HEADROOM;
+        if let Some(scrim) = legibility_scrim(
+            &mut canvas,
+            block,
+            color,
+            need,
+            layout.background.scrim.map(|s| s.color),
+            kit,
+        ) {
+            scrims.push((block.role, scrim.0, scrim.1));
+        }
         draw_text(&mut canvas, block, color, kit);
         colors.push((block.role, color));
     }
@@ -74,7 +89,118 @@ pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> Rende
         image: canvas,
         colors,
         crop: crop_used,
+        scrims,
     }
+}
+
+/// Contrast aimed for above the brand's minimum, so the checker's
+/// measurement (around the drawn glyphs) lands safely above it.
+const CONTRAST_HEADROOM: f32 = 0.3;
+
+/// When the text would not reach `need` contrast (as the checker measures
+/// it, around the drawn glyphs), darkens or lightens what is behind it with a
+/// soft-edged scrim inside the layer's region, just strong enough; returns
+/// its colour and opacity. The scrim is the creative's scrim colour, else
+/// the allowed colour farthest in luminance from the text.
+fn legibility_scrim(
+    canvas: &mut RgbImage,
+    block: &TextBlock,
+    text: Rgb,
+    need: f32,
+    scrim: Option<Rgb>,
+    kit: &BrandKit,
+) -> Option<(Rgb, f32)> {
+    let bounds = Rect::new(0, 0, canvas.width() as i32, canvas.height() as i32);
+    let face = block.face.face(kit);
+    let mask = text::text_mask(
+        face,
+        block.size,
+        &block.lines,
+        block.lang.as_deref(),
+        block.ink,
+    );
+    let pad = (block.size * 0.45).round() as i32;
+    let area = block
+        .ink
+        .inset(-pad)
+        .intersect(block.region.inset(-2))
+        .intersect(bounds);
+    let feather = (block.size * 0.35).max(2.0);
+    // Full strength over the text and the few pixels around it that the
+    // legibility measure looks at; feathered out beyond.
+    let core = block.ink.inset(-3);
+    let weight = |x: i32, y: i32| {
+        if core.contains(Rect::new(x, y, 1, 1)) {
+            return 1.0;
+        }
+        let d = (x - area.x)
+            .min(area.right() - 1 - x)
+            .min(y - area.y)
+            .min(area.bottom() - 1 - y) as f32;
+        ((d + 1.0) / feather).clamp(0.0, 1.0)
+    };
+    let apply = |img: &mut RgbImage, origin: (i32, i32), color: Rgb, opacity: f32| {
+        for y in area.y..area.bottom() {
+            for x in area.x..area.right() {
+                let (lx, ly) = (x - origin.0, y - origin.1);
+                if lx < 0 || ly < 0 || lx >= img.width() as i32 || ly >= img.height() as i32 {
+                    continue;
+                }
+                let a = weight(x, y) * opacity;
+                let p = img.get_pixel_mut(lx as u32, ly as u32);
+                p.0 = [0, 1, 2]
+                    .map(|k| (p.0[k] as f32 * (1.0 - a) + color.0[k] as f32 * a).round() as u8);
+            }
+        }
+    };
+    // Trials run on a copy of the neighbourhood only.
+    let probe = block.ink.inset(-8).intersect(bounds);
+    let local_mask = Mask {
+        area: Rect::new(
+            mask.area.x - probe.x,
+            mask.area.y - probe.y,
+            mask.area.w,
+            mask.area.h,
+        ),
+        coverage: mask.coverage.clone(),
+    };
+    let local_ink = Rect::new(
+        block.ink.x - probe.x,
+        block.ink.y - probe.y,
+        block.ink.w,
+        block.ink.h,
+    );
+    let trial = |color: Rgb, opacity: f32| {
+        let mut sub = image::imageops::crop_imm(
+            canvas,
+            probe.x as u32,
+            probe.y as u32,
+            probe.w as u32,
+            probe.h as u32,
+        )
+        .to_image();
+        apply(&mut sub, (probe.x, probe.y), color, opacity);
+        blend::paint(&mut sub, &local_mask, text);
+        crate::legibility::measure_contrast(&sub, local_ink, text).unwrap_or(21.0)
+    };
+    if trial(text, 0.0) >= need {
+        return None;
+    }
+    let color = scrim.unwrap_or_else(|| {
+        let t = text.luminance();
+        kit.brand
+            .allowed_colors()
+            .max_by(|a, b| {
+                contrast_ratio(t, a.luminance()).total_cmp(&contrast_ratio(t, b.luminance()))
+            })
+            .unwrap_or(Rgb::BLACK)
+    });
+    let opacity = (1..=19)
+        .map(|k| k as f32 * 0.05)
+        .find(|&a| trial(color, a) >= need)
+        .unwrap_or(0.95);
+    apply(canvas, (0, 0), color, opacity);
+    Some((color, (opacity * 100.0).round() / 100.0))
 }
 
 fn fill(canvas: &mut RgbImage, c: Rgb) {

@@ -99,6 +99,19 @@ pub struct TextRules {
     pub min_contrast_large: f32,
 }
 
+impl TextRules {
+    /// The WCAG ratio text of `size` px per em and `weight` (OS/2 class)
+    /// must reach: large text is at least 24 px, or 18.66 px when bold.
+    pub fn required(&self, size: f32, weight: u16) -> f32 {
+        let large = size >= 24.0 || (weight >= 700 && size >= 18.66);
+        if large {
+            self.min_contrast_large
+        } else {
+            self.min_contrast
+        }
+    }
+}
+
 impl Brand {
     /// Reads and validates a brand guide.
     pub fn load(path: &Path) -> Result<Brand> {
