@@ -56,6 +56,7 @@ pub fn flat_areas(
         })
     };
     let close = |a: [i32; 3], b: [i32; 3], t: i32| (0..3).all(|k| (a[k] - b[k]).abs() <= t);
+    let neutral: Vec<bool> = (0..w * h).map(|i| excluded(i % w, i / w)).collect();
     let mut flat = vec![false; w * h];
     for y in 0..h {
         for x in 0..w {
@@ -121,7 +122,7 @@ pub fn flat_areas(
                 }
             }
         }
-        if members.len() < min_px || !sharp_edged(&members, &label, next, &px, w, h) {
+        if members.len() < min_px || !sharp_edged(&members, &label, next, &px, w, h, &neutral) {
             continue;
         }
         // Interior: members whose four neighbours are members too.
@@ -143,7 +144,7 @@ pub fn flat_areas(
         if interior.len() < min_px {
             continue;
         }
-        if !designed_shape(&members, w, min_px) {
+        if !designed_shape(&members, w, h, &neutral) {
             continue;
         }
         if let Some(area) = judge(&interior, &px, w, h, &allowed_lab) {
@@ -163,6 +164,7 @@ fn sharp_edged(
     px: &[[i32; 3]],
     w: usize,
     h: usize,
+    neutral: &[bool],
 ) -> bool {
     let seed = px[members[0]];
     let differs = |j: usize| (0..3).any(|k| (px[j][k] - seed[k]).abs() >= EDGE_STEP);
@@ -175,9 +177,13 @@ fn sharp_edged(
                 (nx >= 0 && ny >= 0 && nx < w as i64 && ny < h as i64)
                     .then(|| ny as usize * w + nx as usize)
             };
-            // The canvas edge says nothing either way.
+            // The canvas edge and the logo say nothing either way.
             let Some(j) = at(1) else { continue };
-            if label[j] == id {
+            if label[j] == id || neutral[j] {
+                continue;
+            }
+            // A pinhole (a few noisy pixels inside the area) is no border.
+            if (2..=4).any(|k| at(k).is_some_and(|m| label[m] == id)) {
                 continue;
             }
             border += 1;
@@ -192,24 +198,21 @@ fn sharp_edged(
     border == 0 || sharp * 2 >= border
 }
 
-/// Designed fills (panels, bands, buttons, backgrounds) are rectangles or
-/// large; a dark shadow or a bright highlight in a photo that happens to be
-/// flat is a small irregular blob. An area passes if it is at least 8 px
-/// (16 px at full size) in both directions and either close to half its outline
-/// runs along its bounding box (holes, such as a button's label, do not
-/// count), or it covers at least 1 % of the canvas.
-fn designed_shape(members: &[usize], w: usize, min_px: usize) -> bool {
+/// Designed fills (panels, bands, buttons, backgrounds) are rectangles; a dark shadow or a bright highlight in a photo that happens to be
+/// flat is an irregular blob (a clipped black sky, a shadow). An area
+/// passes if it is at least `MIN_SIDE` in both directions and
+/// close to half its outline runs along its bounding box (holes, such as a
+/// button's label, do not count). A designed circle is the price: it is
+/// not judged.
+fn designed_shape(members: &[usize], w: usize, h: usize, neutral: &[bool]) -> bool {
     let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
     for &i in members {
         let (x, y) = (i % w, i / w);
         (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
     }
     let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
-    if bw < 8 || bh < 8 {
+    if bw < MIN_SIDE || bh < MIN_SIDE {
         return false;
-    }
-    if members.len() >= 5 * min_px {
-        return true;
     }
     // The outline: each row's first and last member, each column's.
     let (mut row_min, mut row_max) = (vec![usize::MAX; bh], vec![0; bh]);
@@ -219,14 +222,36 @@ fn designed_shape(members: &[usize], w: usize, min_px: usize) -> bool {
         (row_min[y], row_max[y]) = (row_min[y].min(x), row_max[y].max(x));
         (col_min[x], col_max[x]) = (col_min[x].min(y), col_max[x].max(y));
     }
-    // Within 3 px of the box: rounded corners, anti-aliasing and JPEG
-    // ringing along an edge all stay that close.
-    let on_box = row_min.iter().filter(|&&v| v <= 3).count()
-        + row_max.iter().filter(|&&v| v + 4 >= bw).count()
-        + col_min.iter().filter(|&&v| v <= 3).count()
-        + col_max.iter().filter(|&&v| v + 4 >= bh).count();
-    on_box * 20 >= (2 * (bw + bh)) * 9
+    // An outline point counts when it lies within 3 px of the box (rounded
+    // corners, anti-aliasing and JPEG ringing stay that close). Points whose
+    // outer neighbour is off the canvas or inside the logo say nothing: a
+    // clipped sky is straight there too.
+    let beyond = |x: i64, y: i64| {
+        x < 0 || y < 0 || x >= w as i64 || y >= h as i64 || neutral[y as usize * w + x as usize]
+    };
+    let (mut on_box, mut total) = (0usize, 0usize);
+    let mut count = |outer_x: i64, outer_y: i64, near: bool| {
+        if !beyond(outer_x, outer_y) {
+            total += 1;
+            on_box += usize::from(near);
+        }
+    };
+    for (y, (&lo, &hi)) in row_min.iter().zip(&row_max).enumerate() {
+        let ay = (y0 + y) as i64;
+        count((x0 + lo) as i64 - 1, ay, lo <= 3);
+        count((x0 + hi) as i64 + 1, ay, hi + 4 >= bw);
+    }
+    for (x, (&lo, &hi)) in col_min.iter().zip(&col_max).enumerate() {
+        let ax = (x0 + x) as i64;
+        count(ax, (y0 + lo) as i64 - 1, lo <= 3);
+        count(ax, (y0 + hi) as i64 + 1, hi + 4 >= bh);
+    }
+    total == 0 || on_box * 20 >= total * 9
 }
+
+/// Both sides of a designed fill are at least this (24 px at full size):
+/// anything thinner is a line or a sliver of photo, not a fill.
+const MIN_SIDE: usize = 12;
 
 /// A colour step at least this big (one channel) counts as an edge.
 const EDGE_STEP: i32 = 10;

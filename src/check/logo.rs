@@ -41,6 +41,23 @@ impl Templates {
     }
 }
 
+/// Match scores at least this (plus a chance allowance for small boxes)
+/// mean "the logo is here". Calibrated on the labelled set's calibration half.
+pub const PRESENT: f32 = 0.6;
+
+impl LogoMatch {
+    /// The score a match of this size needs: small boxes correlate with
+    /// texture by chance, about 2.5 standard errors' worth is added.
+    pub fn needed(&self) -> f32 {
+        PRESENT + 2.5 / ((self.rect.w * self.rect.h).max(1) as f32).sqrt()
+    }
+
+    /// True when the match is good enough to say the logo is there.
+    pub fn is_present(&self) -> bool {
+        self.score >= self.needed()
+    }
+}
+
 /// A logo prepared for matching.
 pub struct LogoModel<'a> {
     logo: &'a Logo,
@@ -193,6 +210,8 @@ const MIN_WINDOW_VAR: f32 = (1.5 / 255.0) * (1.5 / 255.0);
 /// A candidate at some pyramid level, in that level's pixels.
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
+    /// Width over height of the template that matched.
+    aspect: f32,
     level: usize,
     x: usize,
     y: usize,
@@ -239,8 +258,19 @@ pub fn find(pyramid: &[Plane], model: &LogoModel, hint: Option<SearchHint>) -> O
             (hint.expected_w * 2.5).min(max_w),
             1.08,
         );
-        let cands = search.coarse(hint.area.intersect(frame), &widths, 0, 1);
+        let cands = search.coarse(hint.area.intersect(frame), &widths, model.aspect, 0, 1);
         corner_best = search.refine_best(&cands);
+        if corner_best.is_some_and(|m| m.score >= CORNER_ACCEPT) {
+            return corner_best;
+        }
+        // A stretched or squeezed logo matches its own proportions only.
+        for k in [0.8f32, 0.9, 1.12, 1.25] {
+            let cands = search.coarse(hint.area.intersect(frame), &widths, model.aspect * k, 0, 1);
+            let m = search.refine_best(&cands);
+            if m.is_some_and(|m| corner_best.is_none_or(|c| m.score > c.score)) {
+                corner_best = m;
+            }
+        }
         if corner_best.is_some_and(|m| m.score >= CORNER_ACCEPT) {
             return corner_best;
         }
@@ -249,10 +279,16 @@ pub fn find(pyramid: &[Plane], model: &LogoModel, hint: Option<SearchHint>) -> O
     //    half size or smaller); then 16–32 px at full size, every other
     //    position, only if nothing was found.
     let widths = geometric(32.0, max_w, 1.1);
-    let cands = search.coarse(frame, &widths, 1, 1);
+    let cands = search.coarse(frame, &widths, model.aspect, 1, 1);
     let mut frame_best = search.refine_best(&cands);
-    if frame_best.is_none_or(|m| m.score < crate::check::PRESENT) {
-        let small = search.refine_best(&search.coarse(frame, &geometric(16.0, 32.0, 1.1), 0, 2));
+    if frame_best.is_none_or(|m| !m.is_present()) {
+        let small = search.refine_best(&search.coarse(
+            frame,
+            &geometric(16.0, 32.0, 1.1),
+            model.aspect,
+            0,
+            2,
+        ));
         if small.is_some_and(|s| frame_best.is_none_or(|f| s.score > f.score)) {
             frame_best = small;
         }
@@ -263,6 +299,9 @@ pub fn find(pyramid: &[Plane], model: &LogoModel, hint: Option<SearchHint>) -> O
         (_, f) => f,
     }
 }
+
+/// The narrowest logo searched for (SPEC: from 16 px).
+pub const MIN_WIDTH: usize = 16;
 
 /// A corner match at least this good ends the search early.
 pub const CORNER_ACCEPT: f32 = 0.8;
@@ -322,11 +361,12 @@ const REFINE: usize = 6;
 
 impl Search<'_> {
     /// Exhaustive search of `area` at a coarse level per width (template
-    /// 20–40 px wide); the best few candidates.
+    /// 20–40 px wide, of the given proportions); the best few candidates.
     fn coarse(
         &self,
         area: Rect,
         widths: &[f32],
+        aspect: f32,
         min_level: usize,
         stride: usize,
     ) -> Vec<Candidate> {
@@ -338,7 +378,7 @@ impl Search<'_> {
             let img = &self.pyramid[level];
             let s = (1usize << level) as f32;
             let tw = (w0 / s).round() as usize;
-            let th = (w0 / self.model.aspect / s).round() as usize;
+            let th = (w0 / aspect / s).round() as usize;
             let Some(t) = self.templates.get(self.model, tw, th) else {
                 continue;
             };
@@ -366,6 +406,7 @@ impl Search<'_> {
                         insert(
                             &mut best_here,
                             Candidate {
+                                aspect,
                                 level,
                                 x,
                                 y,
@@ -446,6 +487,7 @@ impl Search<'_> {
                     let score = t.score(img, x as usize, y as usize);
                     if best.is_none_or(|b| score > b.score) {
                         best = Some(Candidate {
+                            aspect: w as f32 / h as f32,
                             level,
                             x: x as usize,
                             y: y as usize,
@@ -463,7 +505,7 @@ impl Search<'_> {
     /// Coarse candidate to full size: ±2 px and a scale search at each
     /// level (wide at first, then narrower), every width within ±3 px at the end.
     fn refine(&self, c: Candidate) -> Candidate {
-        let aspect = self.model.aspect;
+        let aspect = c.aspect;
         let mut cur = c;
         for (i, level) in (0..c.level).rev().enumerate() {
             let (cx, cy) = (
@@ -499,35 +541,29 @@ impl Search<'_> {
         let sizes: Vec<(usize, usize)> = (-3i64..=3)
             .filter_map(|d| {
                 let w = cur.w as i64 + d;
-                (w >= 3).then(|| (w as usize, (w as f32 / aspect).round() as usize))
+                (w >= MIN_WIDTH as i64).then(|| (w as usize, (w as f32 / aspect).round() as usize))
             })
             .collect();
         self.local_search(0, cx, cy, &sizes, 1)
             .map_or(cur, |b| if b.score >= cur.score { b } else { cur })
     }
 
-    /// The best non-uniform fit around a match: aspect factors from 0.75 to
-    /// 1.33 at constant area, then ±1 px per side. Returns (w/h, score).
+    /// The best non-uniform fit around a match: the width with the height
+    /// held, and the height with the width held, each from −25 % to +25 %
+    /// in 2.5 % steps. Returns (w/h, score) of the best of all.
     fn fit_aspect(&self, m: Candidate) -> (f32, f32) {
         let (cx, cy) = (m.x as f32 + m.w as f32 / 2.0, m.y as f32 + m.h as f32 / 2.0);
-        let area = (m.w * m.h) as f32;
-        let sizes: Vec<(usize, usize)> = (-10i32..=10)
-            .map(|k| {
-                let aspect = self.model.aspect * 1.03f32.powi(k);
-                let w = (area * aspect).sqrt().round() as usize;
-                (w, (w as f32 / aspect).round() as usize)
-            })
-            .collect();
-        let Some(b) = self.local_search(0, cx, cy, &sizes, 2) else {
-            return (m.w as f32 / m.h as f32, m.score);
-        };
-        let (cx, cy) = (b.x as f32 + b.w as f32 / 2.0, b.y as f32 + b.h as f32 / 2.0);
-        let fine: Vec<(usize, usize)> = [(-1i64, 0i64), (1, 0), (0, -1), (0, 1), (0, 0)]
-            .iter()
-            .map(|(dw, dh)| ((b.w as i64 + dw) as usize, (b.h as i64 + dh) as usize))
-            .collect();
-        let f = self.local_search(0, cx, cy, &fine, 1).unwrap_or(b);
-        let best = if f.score >= b.score { f } else { b };
-        (best.w as f32 / best.h as f32, best.score)
+        let mut sizes = Vec::new();
+        for k in -10i32..=10 {
+            let f = 1.0 + k as f32 * 0.025;
+            sizes.push((((m.w as f32) * f).round() as usize, m.h));
+            sizes.push((m.w, ((m.h as f32) * f).round() as usize));
+        }
+        sizes.sort_unstable();
+        sizes.dedup();
+        match self.local_search(0, cx, cy, &sizes, 2) {
+            Some(b) if b.score > m.score => (b.w as f32 / b.h as f32, b.score),
+            _ => (m.w as f32 / m.h as f32, m.score),
+        }
     }
 }

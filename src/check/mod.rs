@@ -177,9 +177,6 @@ pub struct Checker<'a> {
     options: CheckOptions,
 }
 
-/// Logo match scores at least this mean "the logo is here".
-pub const PRESENT: f32 = 0.6;
-
 impl<'a> Checker<'a> {
     /// Prepares the brand's logo for matching.
     pub fn new(kit: &'a BrandKit, options: CheckOptions) -> Checker<'a> {
@@ -266,10 +263,7 @@ impl<'a> Checker<'a> {
             safe,
         ));
 
-        let exclude = found
-            .as_ref()
-            .filter(|m| m.score >= PRESENT)
-            .map(|m| m.rect);
+        let exclude = found.as_ref().filter(|m| m.is_present()).map(|m| m.rect);
         let allowed: Vec<_> = brand.allowed_colors().collect();
         let areas = color::flat_areas(img, exclude, 0.002, &allowed);
         checks.push(color::palette_rule(&areas, brand));
@@ -293,7 +287,7 @@ impl<'a> Checker<'a> {
             None => None,
         };
         checks.push(placement::safe_zone(
-            found.as_ref().filter(|m| m.score >= PRESENT),
+            found.as_ref().filter(|m| m.is_present()),
             sidecar.as_ref(),
             &target,
         ));
@@ -306,7 +300,7 @@ impl<'a> Checker<'a> {
             width: size.w,
             height: size.h,
             bytes: data.len() as u64,
-            logo: found.filter(|m| m.score >= PRESENT).map(|m| FoundLogo {
+            logo: found.filter(|m| m.is_present()).map(|m| FoundLogo {
                 x: m.rect.x,
                 y: m.rect.y,
                 w: m.rect.w,

@@ -1,8 +1,8 @@
 //! Where the logo is: `logo.present`, `logo.corner`, `logo.margin`,
 //! `logo.min-size`, `logo.aspect`, and `safe-zone` for logo and text.
 
-use super::logo::{LogoMatch, LogoModel};
-use super::{Finding, PRESENT};
+use super::Finding;
+use super::logo::{LogoMatch, LogoModel, PRESENT};
 use crate::geom::{Corner, Rect};
 use crate::sidecar::Sidecar;
 use crate::spec::{Brand, Format};
@@ -23,11 +23,22 @@ pub fn corner_quadrant(safe: Rect, corner: Corner) -> Rect {
     Rect::new(x, y, hw, hh)
 }
 
-/// Which corner quadrant of `safe` holds the centre of `r`.
-fn quadrant_of(safe: Rect, r: Rect) -> Corner {
+/// Which corner quadrant of `safe` holds the centre of `r`. Along an axis
+/// where the logo and its margin do not fit in half the safe area (the
+/// height of a 320x50 strip, say) no position can put it in one half, so
+/// that axis takes the brand's side: only the other is judged.
+fn quadrant_of(safe: Rect, r: Rect, brand: Corner, margin: i32) -> Corner {
     let (cx, cy) = (r.x * 2 + r.w, r.y * 2 + r.h);
-    let left = cx < safe.x * 2 + safe.w;
-    let top = cy < safe.y * 2 + safe.h;
+    let left = if 2 * (r.w + margin) > safe.w {
+        brand.is_left()
+    } else {
+        cx < safe.x * 2 + safe.w
+    };
+    let top = if 2 * (r.h + margin) > safe.h {
+        brand.is_top()
+    } else {
+        cy < safe.y * 2 + safe.h
+    };
     match (top, left) {
         (true, true) => Corner::TopLeft,
         (true, false) => Corner::TopRight,
@@ -44,17 +55,17 @@ pub fn logo_rules(
     safe: Rect,
 ) -> Vec<Finding> {
     let rules = &brand.logo;
-    let Some(m) = found.filter(|m| m.score >= PRESENT) else {
-        let best = found.map_or(0.0, |m| m.score);
+    let Some(m) = found.filter(|m| m.is_present()) else {
+        let (best, needed) = found.map_or((0.0, PRESENT), |m| (m.score, m.needed()));
         let mut out = vec![
             Finding::fail(
                 "logo.present",
                 format!(
-                    "the {} logo was not found (best match {best:.2}; at least {PRESENT} needed)",
+                    "the {} logo was not found (best match {best:.2}; {needed:.2} needed at that size)",
                     brand.name
                 ),
             )
-            .values(round2(best), PRESENT),
+            .values(round2(best), round2(needed)),
         ];
         for rule in ["logo.corner", "logo.margin", "logo.min-size", "logo.aspect"] {
             out.push(Finding::skip(rule, "no logo found"));
@@ -70,12 +81,12 @@ pub fn logo_rules(
                 r.x, r.y, r.w, r.h, m.score
             ),
         )
-        .values(round2(m.score), PRESENT)
+        .values(round2(m.score), round2(m.needed()))
         .at(r),
     ];
 
     let corner = rules.corner;
-    let actual = quadrant_of(safe, r);
+    let actual = quadrant_of(safe, r, corner, rules.margin as i32);
     let in_corner = actual == corner && safe.contains(r);
     out.push(
         Finding::judge(
