@@ -60,28 +60,23 @@ pub fn flat_areas(
     let mut flat = vec![false; w * h];
     for y in 0..h {
         for x in 0..w {
-            let c = px[y * w + x];
-            flat[y * w + x] = !excluded(x, y)
-                && [
-                    (0, -1),
-                    (-1, 0),
-                    (1, 0),
-                    (0, 1),
-                    (-1, -1),
-                    (1, -1),
-                    (-1, 1),
-                    (1, 1),
-                ]
-                .iter()
-                .all(|(dx, dy)| {
-                    let (nx, ny) = (x as i64 + dx, y as i64 + dy);
-                    // Beyond the canvas edge counts as agreeing.
-                    nx < 0
-                        || ny < 0
-                        || nx >= w as i64
-                        || ny >= h as i64
-                        || close(c, px[ny as usize * w + nx as usize], STEP)
-                });
+            let i = y * w + x;
+            if neutral[i] {
+                continue;
+            }
+            let c = px[i];
+            let (x0, x1, y0, y1) = (
+                x.saturating_sub(1),
+                (x + 1).min(w - 1),
+                y.saturating_sub(1),
+                (y + 1).min(h - 1),
+            );
+            // Beyond the canvas edge counts as agreeing.
+            flat[i] = (y0..=y1).all(|yy| {
+                px[yy * w + x0..=yy * w + x1]
+                    .iter()
+                    .all(|n| close(c, *n, STEP))
+            });
         }
     }
 
@@ -330,20 +325,27 @@ fn percentile(hist: &[u32; 256], q: f64) -> u8 {
 }
 
 fn half(img: &RgbImage) -> RgbImage {
-    let (w, h) = (img.width() / 2, img.height() / 2);
-    RgbImage::from_fn(w.max(1), h.max(1), |x, y| {
-        let mut acc = [0u32; 3];
-        for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
-            let p = img.get_pixel(
-                (2 * x + dx).min(img.width() - 1),
-                (2 * y + dy).min(img.height() - 1),
-            );
+    let (sw, sh) = (img.width() as usize, img.height() as usize);
+    let (w, h) = ((sw / 2).max(1), (sh / 2).max(1));
+    let src = img.as_raw();
+    let mut out = Vec::with_capacity(w * h * 3);
+    for y in 0..h {
+        let (r0, r1) = (
+            (2 * y).min(sh - 1) * sw * 3,
+            (2 * y + 1).min(sh - 1) * sw * 3,
+        );
+        for x in 0..w {
+            let (c0, c1) = ((2 * x).min(sw - 1) * 3, (2 * x + 1).min(sw - 1) * 3);
             for k in 0..3 {
-                acc[k] += p[k] as u32;
+                let sum = src[r0 + c0 + k] as u32
+                    + src[r0 + c1 + k] as u32
+                    + src[r1 + c0 + k] as u32
+                    + src[r1 + c1 + k] as u32;
+                out.push(((sum + 2) / 4) as u8);
             }
         }
-        image::Rgb(acc.map(|v| ((v + 2) / 4) as u8))
-    })
+    }
+    RgbImage::from_raw(w as u32, h as u32, out).expect("buffer sized to the image")
 }
 
 /// `color.palette` over the flat areas found.

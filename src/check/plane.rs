@@ -17,8 +17,13 @@ impl Plane {
     /// Rec. 601 luma of an sRGB image (code values, not linear light).
     pub fn luma(img: &RgbImage) -> Plane {
         let data = img
-            .pixels()
-            .map(|p| (0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32) / 255.0)
+            .as_raw()
+            .chunks_exact(3)
+            .map(|p| {
+                (0.299 / 255.0) * p[0] as f32
+                    + (0.587 / 255.0) * p[1] as f32
+                    + (0.114 / 255.0) * p[2] as f32
+            })
             .collect();
         Plane {
             w: img.width() as usize,

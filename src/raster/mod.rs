@@ -195,10 +195,18 @@ fn legibility_scrim(
             })
             .unwrap_or(Rgb::BLACK)
     });
-    let opacity = (1..=19)
-        .map(|k| k as f32 * 0.05)
-        .find(|&a| trial(color, a) >= need)
-        .unwrap_or(0.95);
+    // Contrast grows with opacity (the scrim colour is the one farthest from
+    // the text), so the weakest sufficient step is found by bisection.
+    let (mut lo, mut hi) = (0u32, 19u32);
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if trial(color, mid as f32 * 0.05) >= need {
+            hi = mid
+        } else {
+            lo = mid
+        }
+    }
+    let opacity = hi as f32 * 0.05;
     apply(canvas, (0, 0), color, opacity);
     Some((color, (opacity * 100.0).round() / 100.0))
 }

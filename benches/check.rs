@@ -1,0 +1,55 @@
+//! Checking cost against decoding cost, measured in the same run:
+//! a 1080x1920 story PNG (target: check at most 2x the decode alone) and a
+//! 300x250 banner (target: under 5 ms of checking beyond decode).
+//!
+//! `cargo bench --bench check`. The inputs are rendered first from the
+//! bundled Bloom example, so the check sees a real banner with its sidecar.
+#![allow(missing_docs)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use brandfit::check::{CheckOptions, Checker, format, read_sidecar};
+use brandfit::job::{Assets, RenderOptions, run, tasks};
+use brandfit::kit::BrandKit;
+use brandfit::spec::Creative;
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn bench(c: &mut Criterion) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let creative =
+        Arc::new(Creative::load(&root.join("examples/bloom-season/creative.toml")).unwrap());
+    let out = std::env::temp_dir().join("brandfit-check-bench");
+    let opts = RenderOptions {
+        out_dir: out.clone(),
+        formats: Some(vec!["instagram-story".into(), "medium-rectangle".into()]),
+        file_type: brandfit::output::TypeChoice::Png,
+        ..RenderOptions::default()
+    };
+    let t: Vec<_> = tasks(&creative, &opts)
+        .unwrap()
+        .into_iter()
+        .filter(|t| t.variant == Some(0))
+        .collect();
+    let assets = Assets::load(&t, u64::MAX);
+    let written: Vec<_> = t.iter().map(|t| run(t, &assets, &opts).unwrap()).collect();
+    let kit = BrandKit::load(creative.brand.clone()).unwrap();
+    let checker = Checker::new(&kit, CheckOptions::default());
+
+    for o in &written {
+        let name = &o.format;
+        let data = std::fs::read(&o.image).unwrap();
+        c.bench_function(&format!("decode {name}"), |b| {
+            b.iter(|| format::decode(&data, u64::MAX).unwrap())
+        });
+        c.bench_function(&format!("decode + check {name}"), |b| {
+            b.iter(|| {
+                let decoded = format::decode(&data, u64::MAX).unwrap();
+                checker.check_decoded(&o.image, &data, decoded, read_sidecar(&o.image))
+            })
+        });
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
