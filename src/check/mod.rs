@@ -155,6 +155,20 @@ pub struct ImageResult {
 }
 
 impl ImageResult {
+    /// A file that could not be read or decoded.
+    pub fn unreadable(path: &Path, message: impl Into<String>) -> ImageResult {
+        ImageResult {
+            path: path.to_path_buf(),
+            format: None,
+            width: 0,
+            height: 0,
+            bytes: 0,
+            logo: None,
+            checks: Vec::new(),
+            error: Some(message.into()),
+        }
+    }
+
     /// True when no error-severity rule failed and the file was readable.
     pub fn passed(&self) -> bool {
         self.error.is_none() && !self.checks.iter().any(Finding::is_error)
@@ -190,16 +204,7 @@ impl<'a> Checker<'a> {
     /// Reads, decodes and checks one file; a file that cannot be read gives
     /// a result with `error` set.
     pub fn check_file(&self, path: &Path) -> ImageResult {
-        let unreadable = |message: String| ImageResult {
-            path: path.to_path_buf(),
-            format: None,
-            width: 0,
-            height: 0,
-            bytes: 0,
-            logo: None,
-            checks: Vec::new(),
-            error: Some(message),
-        };
+        let unreadable = |message: String| ImageResult::unreadable(path, message);
         let data = match std::fs::read(path) {
             Ok(d) => d,
             Err(e) => return unreadable(format!("cannot read: {e}")),

@@ -267,16 +267,7 @@ fn check(
         p.finish_and_clear();
     }
     for m in missing {
-        results.push(ImageResult {
-            path: m,
-            format: None,
-            width: 0,
-            height: 0,
-            bytes: 0,
-            logo: None,
-            checks: Vec::new(),
-            error: Some("no such file or folder".into()),
-        });
+        results.push(ImageResult::unreadable(&m, "no such file or folder"));
     }
     if results.is_empty() {
         error(&"no .png, .jpg or .jpeg files found in the paths given");

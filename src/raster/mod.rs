@@ -63,23 +63,20 @@ pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> Rende
         let color = resolve_color(block.color, &canvas, block.ink, kit);
         let face = block.face.face(kit);
         let need = kit.brand.text.required(block.size, face.weight) + CONTRAST_HEADROOM;
-        if let Some(scrim) = legibility_scrim(
-            &mut canvas,
-            block,
-            color,
-            need,
-            layout.background.scrim.map(|s| s.color),
-            kit,
-        ) {
+        let mask = block_mask(block, kit);
+        let scrim_color = layout.background.scrim.map(|s| s.color);
+        if let Some(scrim) =
+            legibility_scrim(&mut canvas, block, &mask, color, need, scrim_color, kit)
+        {
             scrims.push((block.role, scrim.0, scrim.1));
         }
-        draw_text(&mut canvas, block, color, kit);
+        blend::paint(&mut canvas, &mask, color);
         colors.push((block.role, color));
     }
     if let Some(button) = &layout.cta {
         draw_button(&mut canvas, button);
         let color = resolve_color(button.label.color, &canvas, button.label.ink, kit);
-        draw_text(&mut canvas, &button.label, color, kit);
+        blend::paint(&mut canvas, &block_mask(&button.label, kit), color);
         colors.push((Role::Cta, color));
     }
     let l = layout.logo;
@@ -105,20 +102,13 @@ const CONTRAST_HEADROOM: f32 = 0.3;
 fn legibility_scrim(
     canvas: &mut RgbImage,
     block: &TextBlock,
+    mask: &Mask,
     text: Rgb,
     need: f32,
     scrim: Option<Rgb>,
     kit: &BrandKit,
 ) -> Option<(Rgb, f32)> {
     let bounds = Rect::new(0, 0, canvas.width() as i32, canvas.height() as i32);
-    let face = block.face.face(kit);
-    let mask = text::text_mask(
-        face,
-        block.size,
-        &block.lines,
-        block.lang.as_deref(),
-        block.ink,
-    );
     let pad = (block.size * 0.45).round() as i32;
     let area = block
         .ink
@@ -236,16 +226,15 @@ fn resolve_color(color: TextColor, canvas: &RgbImage, behind: Rect, kit: &BrandK
     }
 }
 
-fn draw_text(canvas: &mut RgbImage, block: &TextBlock, color: Rgb, kit: &BrandKit) {
-    let face = block.face.face(kit);
-    let mask = text::text_mask(
-        face,
+/// The coverage of a text layer's glyphs.
+fn block_mask(block: &TextBlock, kit: &BrandKit) -> Mask {
+    text::text_mask(
+        block.face.face(kit),
         block.size,
         &block.lines,
         block.lang.as_deref(),
         block.ink,
-    );
-    blend::paint(canvas, &mask, color);
+    )
 }
 
 /// A rounded rectangle with an anti-aliased edge (signed distance, 1 px ramp).
