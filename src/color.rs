@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn ciede2000_matches_sharma_2005_in_both_orders() {
-        let table = include_str!("../../shared/data/ciede2000-sharma2005.tsv");
+        let table = include_str!("../fixtures/data/ciede2000-sharma2005.tsv");
         let mut pairs = 0;
         for line in table
             .lines()
