@@ -15,6 +15,10 @@
 //!    writes the image and its layout sidecar atomically; [`job`] runs all
 //!    of it over creatives × variants × formats in parallel.
 //!
+//! [`check`] then judges any banner — rendered here or made by hand — from
+//! its pixels (and, for text, its [`sidecar`]), and [`report`] writes the
+//! findings as text, JSON or JUnit XML.
+//!
 //! ```no_run
 //! use brandfit::{job, spec::Creative};
 //! let creative = Creative::load("examples/spring-blend/creative.toml".as_ref())?;
