@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{Cli, Command, EXIT_BAD_INPUT, EXIT_OK, EXIT_RULE_FAILED, FileTypeArg, ReportArg};
+use super::{
+    Cli, Command, EXIT_BAD_INPUT, EXIT_OK, EXIT_RULE_FAILED, FileTypeArg, RenderArgs, ReportArg,
+};
 use brandfit::check::{CheckOptions, Checker, ImageResult};
 use brandfit::job::{self, Assets, RenderOptions};
 use brandfit::kit::BrandKit;
@@ -17,36 +19,17 @@ use brandfit::spec::{Brand, Creative, FormatCatalog};
 pub fn run(cli: Cli) -> i32 {
     let max_pixels = (cli.max_megapixels * 1e6) as u64;
     match cli.command {
-        Command::Render {
-            creatives,
-            out,
-            formats,
-            file_type,
-        } => {
-            let opts = RenderOptions {
-                out_dir: out,
-                formats,
-                file_type: type_choice(file_type),
-                max_pixels,
-            };
-            render(&creatives, &opts).0
-        }
+        Command::Render(args) => render(&args.creatives, &options(&args, max_pixels)).0,
         Command::Build {
-            creatives,
-            out,
-            formats,
-            file_type,
+            render: args,
             report,
             output,
-        } => {
-            let opts = RenderOptions {
-                out_dir: out,
-                formats,
-                file_type: type_choice(file_type),
-                max_pixels,
-            };
-            build(&creatives, &opts, report, output.as_deref())
-        }
+        } => build(
+            &args.creatives,
+            &options(&args, max_pixels),
+            report,
+            output.as_deref(),
+        ),
         Command::Check {
             paths,
             brand,
@@ -66,11 +49,17 @@ pub fn run(cli: Cli) -> i32 {
     }
 }
 
-fn type_choice(t: FileTypeArg) -> TypeChoice {
-    match t {
+fn options(args: &RenderArgs, max_pixels: u64) -> RenderOptions {
+    let file_type = match args.file_type {
         FileTypeArg::Auto => TypeChoice::Auto,
         FileTypeArg::Png => TypeChoice::Png,
         FileTypeArg::Jpeg => TypeChoice::Jpeg,
+    };
+    RenderOptions {
+        out_dir: args.out.clone(),
+        formats: args.formats.clone(),
+        file_type,
+        max_pixels,
     }
 }
 

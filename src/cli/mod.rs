@@ -33,34 +33,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render creatives into every target format (image + layout sidecar).
-    Render {
-        /// Creative TOML files.
-        #[arg(required = true)]
-        creatives: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(short = 'o', long = "out", default_value = "out")]
-        out: PathBuf,
-        /// Format ids (comma-separated), overriding the creative's list.
-        #[arg(long, value_delimiter = ',')]
-        formats: Option<Vec<String>>,
-        /// File type: png where it meets the weight limit, else jpeg (auto).
-        #[arg(long = "type", value_enum, default_value_t = FileTypeArg::Auto)]
-        file_type: FileTypeArg,
-    },
+    Render(RenderArgs),
     /// Render creatives and check every output against its brand's rules.
     Build {
-        /// Creative TOML files.
-        #[arg(required = true)]
-        creatives: Vec<PathBuf>,
-        /// Output folder.
-        #[arg(short = 'o', long = "out", default_value = "out")]
-        out: PathBuf,
-        /// Format ids (comma-separated), overriding the creative's list.
-        #[arg(long, value_delimiter = ',')]
-        formats: Option<Vec<String>>,
-        /// File type: png where it meets the weight limit, else jpeg (auto).
-        #[arg(long = "type", value_enum, default_value_t = FileTypeArg::Auto)]
-        file_type: FileTypeArg,
+        /// What to render.
+        #[command(flatten)]
+        render: RenderArgs,
         /// Report format.
         #[arg(long, value_enum, default_value_t = ReportArg::Text)]
         report: ReportArg,
@@ -101,6 +79,23 @@ pub enum Command {
         #[arg(long)]
         brand: Option<PathBuf>,
     },
+}
+
+/// What `render` and `build` render.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// Creative TOML files.
+    #[arg(required = true)]
+    pub creatives: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(short = 'o', long = "out", default_value = "out")]
+    pub out: PathBuf,
+    /// Format ids (comma-separated), overriding the creative's list.
+    #[arg(long, value_delimiter = ',')]
+    pub formats: Option<Vec<String>>,
+    /// File type: png where it meets the weight limit, else jpeg (auto).
+    #[arg(long = "type", value_enum, default_value_t = FileTypeArg::Auto)]
+    pub file_type: FileTypeArg,
 }
 
 /// `--report`.
