@@ -56,25 +56,35 @@ pub fn measure_contrast(img: &RgbImage, bbox: Rect, color: Rgb) -> Option<f32> {
     if ratios.is_empty() {
         return None;
     }
-    ratios.sort_by(f32::total_cmp);
-    Some(ratios[ratios.len() / 10])
+    let tenth = ratios.len() / 10;
+    Some(*ratios.select_nth_unstable_by(tenth, f32::total_cmp).1)
 }
 
-/// Square dilation by `r` pixels (separable max).
+/// Square dilation by `r` pixels: separable, each pass a sliding count
+/// (prefix sums), so the cost does not grow with `r`.
 fn dilate(mask: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
+    let pass = |get: &dyn Fn(usize, usize) -> bool,
+                len: usize,
+                lines: usize,
+                out: &mut dyn FnMut(usize, usize, bool)| {
+        let mut prefix = vec![0u32; len + 1];
+        for line in 0..lines {
+            for i in 0..len {
+                prefix[i + 1] = prefix[i] + u32::from(get(line, i));
+            }
+            for i in 0..len {
+                let (a, b) = (i.saturating_sub(r), (i + r).min(len - 1));
+                out(line, i, prefix[b + 1] > prefix[a]);
+            }
+        }
+    };
     let mut rows = vec![false; w * h];
-    for y in 0..h {
-        for x in 0..w {
-            let (a, b) = (x.saturating_sub(r), (x + r).min(w - 1));
-            rows[y * w + x] = mask[y * w + a..=y * w + b].iter().any(|v| *v);
-        }
-    }
+    pass(&|y, x| mask[y * w + x], w, h, &mut |y, x, v| {
+        rows[y * w + x] = v
+    });
     let mut out = vec![false; w * h];
-    for y in 0..h {
-        let (a, b) = (y.saturating_sub(r), (y + r).min(h - 1));
-        for x in 0..w {
-            out[y * w + x] = (a..=b).any(|yy| rows[yy * w + x]);
-        }
-    }
+    pass(&|x, y| rows[y * w + x], h, w, &mut |x, y, v| {
+        out[y * w + x] = v
+    });
     out
 }
