@@ -92,10 +92,7 @@ pub fn tasks(creative: &Arc<Creative>, opts: &RenderOptions) -> Result<Vec<Task>
             .iter()
             .map(|id| {
                 creative.brand.format(id).ok_or_else(|| {
-                    let hint = creative.brand.catalog.suggest(id).map_or(
-                        "use an id from `brandfit formats` or a size such as 640x360".to_string(),
-                        |s| format!("did you mean `{s}`?"),
-                    );
+                    let hint = creative.brand.catalog.unknown_hint(id);
                     Error::invalid_with_hint(
                         crate::error::Location::file("--formats"),
                         crate::error::InputKind::Toml,

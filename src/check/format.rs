@@ -35,11 +35,7 @@ pub fn decode(data: &[u8], max_pixels: u64) -> Result<Decoded, String> {
             max_pixels as f64 / 1e6
         ));
     }
-    if kind == image::ImageFormat::Jpeg
-        && !data[data.len().saturating_sub(4096)..]
-            .windows(2)
-            .any(|w| w == [0xFF, 0xD9])
-    {
+    if kind == image::ImageFormat::Jpeg && !crate::raster::background::jpeg_is_complete(data) {
         return Err("the JPEG is truncated (no end-of-image marker)".into());
     }
     let img = reader()

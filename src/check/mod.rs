@@ -297,7 +297,6 @@ impl<'a> Checker<'a> {
             &target,
         ));
         checks.extend(text::rules(img, sidecar.as_ref(), self.kit));
-        checks.retain(|f| f.rule != "sidecar" || f.status != Status::Skip || sidecar.is_none());
 
         ImageResult {
             path: path.to_path_buf(),

@@ -213,12 +213,11 @@ fn check(
         match kit.brand.format(id) {
             Some(f) => targets.push(f),
             None => {
-                let hint = kit
-                    .brand
-                    .catalog
-                    .suggest(id)
-                    .map_or(String::new(), |s| format!(" (did you mean `{s}`?)"));
-                error(&format!("--formats: unknown format `{id}`{hint}"));
+                let hint = kit.brand.catalog.unknown_hint(id);
+                error(&format!(
+                    "--formats: unknown format `{id}`
+  hint: {hint}"
+                ));
                 return EXIT_BAD_INPUT;
             }
         }

@@ -301,7 +301,6 @@ fn missing_chars(face: &Face, text: &str) -> Vec<char> {
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control() && !face.has_char(*c))
         .collect();
-    missing.dedup();
     let mut seen = Vec::new();
     missing.retain(|c| {
         let new = !seen.contains(c);

@@ -96,7 +96,7 @@ impl Master {
 
 /// A complete JPEG ends with the EOI marker (FF D9), possibly followed by
 /// padding; zune-jpeg decodes a cut-off file without complaint, grey below the cut.
-fn jpeg_is_complete(data: &[u8]) -> bool {
+pub fn jpeg_is_complete(data: &[u8]) -> bool {
     let tail = &data[data.len().saturating_sub(4096)..];
     tail.windows(2).any(|w| w == [0xFF, 0xD9])
 }

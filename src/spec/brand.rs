@@ -370,12 +370,7 @@ pub(crate) fn resolve_formats(
     ids.iter()
         .map(|id| {
             catalog.get(id.get_ref()).ok_or_else(|| {
-                let hint = match catalog.suggest(id.get_ref()) {
-                    Some(s) => format!("did you mean `{s}`? (`brandfit formats` lists them all)"),
-                    None => {
-                        "use a format id from `brandfit formats`, or a size such as 640x360".into()
-                    }
-                };
+                let hint = catalog.unknown_hint(id.get_ref());
                 src.error_hint(id, format!("unknown format `{}`", id.get_ref()), hint)
             })
         })

@@ -609,12 +609,7 @@ impl CreativeFile {
         let mut overrides = BTreeMap::new();
         for (id, p) in &self.overrides {
             if brand.format(id).is_none() {
-                let hint = brand
-                    .catalog
-                    .suggest(id)
-                    .map_or("use a format id from `brandfit formats`".to_string(), |s| {
-                        format!("did you mean `{s}`?")
-                    });
+                let hint = brand.catalog.unknown_hint(id);
                 return Err(src.error_hint(
                     p,
                     format!("[override.{id}] names an unknown format"),

@@ -298,6 +298,14 @@ impl FormatCatalog {
         (w > 0 && h > 0 && w <= MAX_SIDE && h <= MAX_SIDE).then(|| Format::custom(w, h))
     }
 
+    /// What to tell a user who wrote the unknown format id `id`.
+    pub fn unknown_hint(&self, id: &str) -> String {
+        match self.suggest(id) {
+            Some(s) => format!("did you mean `{s}`? (`brandfit formats` lists them all)"),
+            None => "use a format id from `brandfit formats`, or a size such as 640x360".into(),
+        }
+    }
+
     /// Named ids close to `id`, for a "did you mean".
     pub fn suggest(&self, id: &str) -> Option<&str> {
         let ids: Vec<&str> = self.formats.iter().map(|f| f.id.as_str()).collect();
