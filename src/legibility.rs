@@ -18,18 +18,33 @@ pub fn measure_contrast(img: &RgbImage, bbox: Rect, color: Rgb) -> Option<f32> {
         return None;
     }
     let (w, h) = (area.w as usize, area.h as usize);
-    let near =
-        |p: &image::Rgb<u8>, t: i32| (0..3).all(|k| (p[k] as i32 - color.0[k] as i32).abs() <= t);
+    let stride = img.width() as usize * 3;
+    let pixel_row = |y: usize| {
+        let start = (area.y as usize + y) * stride + area.x as usize * 3;
+        &img.as_raw()[start..start + w * 3]
+    };
+    let distance = |p: &[u8]| (0..3).map(|k| p[k].abs_diff(color.0[k])).max().unwrap_or(0);
+    // The text's own box, in area coordinates.
+    let inner = bbox.intersect(area);
+    let (ix0, ix1) = (
+        (inner.x - area.x) as usize,
+        (inner.right() - area.x) as usize,
+    );
+    let (iy0, iy1) = (
+        (inner.y - area.y) as usize,
+        (inner.bottom() - area.y) as usize,
+    );
     let mut glyph = vec![false; w * h];
     let mut core = Vec::new();
-    for y in 0..h {
-        for x in 0..w {
-            let p = img.get_pixel(area.x as u32 + x as u32, area.y as u32 + y as u32);
-            let inside = bbox.contains(Rect::new(area.x + x as i32, area.y + y as i32, 1, 1));
-            if inside && near(p, 48) {
+    for y in iy0..iy1 {
+        let row = pixel_row(y);
+        for x in ix0..ix1 {
+            let p = &row[x * 3..x * 3 + 3];
+            let d = distance(p);
+            if d <= 48 {
                 glyph[y * w + x] = true;
-                if near(p, 16) {
-                    core.push(Rgb(p.0).luminance());
+                if d <= 16 {
+                    core.push(Rgb([p[0], p[1], p[2]]).luminance());
                 }
             }
         }
@@ -37,22 +52,24 @@ pub fn measure_contrast(img: &RgbImage, bbox: Rect, color: Rgb) -> Option<f32> {
     if core.len() < 4 {
         return None;
     }
-    core.sort_by(f32::total_cmp);
-    let text_lum = core[core.len() / 2];
+    let middle = core.len() / 2;
+    let text_lum = *core.select_nth_unstable_by(middle, f32::total_cmp).1;
     // Pixels 4–6 px from the glyphs: beyond their anti-aliased fringe, which
     // is a mix of text and background and would understate the contrast.
-    let near2 = dilate(&glyph, w, h, 3);
-    let near5 = dilate(&glyph, w, h, 6);
-    let mut ratios: Vec<f32> = (0..w * h)
-        .filter(|&i| near5[i] && !near2[i])
-        .map(|i| {
-            let p = img.get_pixel(
-                area.x as u32 + (i % w) as u32,
-                area.y as u32 + (i / w) as u32,
-            );
-            contrast_ratio(text_lum, Rgb(p.0).luminance())
-        })
-        .collect();
+    let distance = glyph_distance(&glyph, w, h);
+    let mut ratios = Vec::new();
+    for y in 0..h {
+        let row = pixel_row(y);
+        for x in 0..w {
+            if (4..=6).contains(&distance[y * w + x]) {
+                let p = &row[x * 3..x * 3 + 3];
+                ratios.push(contrast_ratio(
+                    text_lum,
+                    Rgb([p[0], p[1], p[2]]).luminance(),
+                ));
+            }
+        }
+    }
     if ratios.is_empty() {
         return None;
     }
@@ -60,31 +77,82 @@ pub fn measure_contrast(img: &RgbImage, bbox: Rect, color: Rgb) -> Option<f32> {
     Some(*ratios.select_nth_unstable_by(tenth, f32::total_cmp).1)
 }
 
-/// Square dilation by `r` pixels: separable, each pass a sliding count
-/// (prefix sums), so the cost does not grow with `r`.
-fn dilate(mask: &[bool], w: usize, h: usize, r: usize) -> Vec<bool> {
-    let pass = |get: &dyn Fn(usize, usize) -> bool,
-                len: usize,
-                lines: usize,
-                out: &mut dyn FnMut(usize, usize, bool)| {
-        let mut prefix = vec![0u32; len + 1];
-        for line in 0..lines {
-            for i in 0..len {
-                prefix[i + 1] = prefix[i] + u32::from(get(line, i));
-            }
-            for i in 0..len {
-                let (a, b) = (i.saturating_sub(r), (i + r).min(len - 1));
-                out(line, i, prefix[b + 1] > prefix[a]);
+/// Chebyshev distance of every pixel to the nearest set pixel of `mask`,
+/// capped at `FAR`: the square dilation by r is `distance <= r`. Separable:
+/// two scans along each row, then the nearest row within reach per column
+/// (row-major, so it vectorises).
+fn glyph_distance(mask: &[bool], w: usize, h: usize) -> Vec<u8> {
+    let mut across = vec![FAR; w * h];
+    for (src, dst) in mask.chunks_exact(w).zip(across.chunks_exact_mut(w)) {
+        let mut d = FAR;
+        for (m, o) in src.iter().zip(dst.iter_mut()) {
+            d = if *m { 0 } else { (d + 1).min(FAR) };
+            *o = d;
+        }
+        let mut d = FAR;
+        for (m, o) in src.iter().zip(dst.iter_mut()).rev() {
+            d = if *m { 0 } else { (d + 1).min(FAR) };
+            *o = (*o).min(d);
+        }
+    }
+    let mut out = vec![FAR; w * h];
+    for y in 0..h {
+        let dst = &mut out[y * w..(y + 1) * w];
+        let reach = FAR as usize;
+        for yy in y.saturating_sub(reach)..(y + reach + 1).min(h) {
+            let dy = y.abs_diff(yy) as u8;
+            for (o, &a) in dst.iter_mut().zip(&across[yy * w..(yy + 1) * w]) {
+                *o = (*o).min(a.max(dy));
             }
         }
-    };
-    let mut rows = vec![false; w * h];
-    pass(&|y, x| mask[y * w + x], w, h, &mut |y, x, v| {
-        rows[y * w + x] = v
-    });
-    let mut out = vec![false; w * h];
-    pass(&|x, y| rows[y * w + x], h, w, &mut |x, y, v| {
-        out[y * w + x] = v
-    });
+    }
     out
+}
+
+/// Distances are exact up to this (one more than the ring's outer edge).
+const FAR: u8 = 7;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distance_matches_the_definition() {
+        let (w, h) = (23, 17);
+        // A fixed scatter of set pixels, including the edges.
+        let mask: Vec<bool> = (0..w * h)
+            .map(|i| (i * 7919) % 37 == 0 || i == w * h - 1)
+            .collect();
+        let distance = glyph_distance(&mask, w, h);
+        for r in [0, 1, 3, 6] {
+            let got: Vec<bool> = distance.iter().map(|&d| d as usize <= r).collect();
+            for y in 0..h {
+                for x in 0..w {
+                    let want = (y.saturating_sub(r)..=(y + r).min(h - 1)).any(|yy| {
+                        (x.saturating_sub(r)..=(x + r).min(w - 1)).any(|xx| mask[yy * w + xx])
+                    });
+                    assert_eq!(got[y * w + x], want, "r={r} at ({x},{y})");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn white_text_on_black_measures_the_full_ratio() {
+        let mut img = RgbImage::from_pixel(60, 30, image::Rgb([0, 0, 0]));
+        for y in 10..20 {
+            for x in 10..50 {
+                if x % 6 < 2 {
+                    img.put_pixel(x, y, image::Rgb([255, 255, 255]));
+                }
+            }
+        }
+        let ratio = measure_contrast(&img, Rect::new(8, 8, 44, 14), Rgb([255, 255, 255])).unwrap();
+        assert!((ratio - 21.0).abs() < 0.01, "{ratio}");
+        // No glyph pixels of a colour that is not there.
+        assert_eq!(
+            measure_contrast(&img, Rect::new(8, 8, 44, 14), Rgb([200, 0, 0])),
+            None
+        );
+    }
 }

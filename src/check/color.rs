@@ -22,10 +22,13 @@ pub struct FlatArea {
     pub nearest: (Rgb, f64),
 }
 
+/// The label of a pixel that is not flat (or is in the logo's box).
+const NOT_FLAT: u32 = u32::MAX;
+
 /// Neighbouring pixels of one area differ by at most this (per channel).
-const STEP: i32 = 4;
+const STEP: u8 = 4;
 /// And no pixel strays further than this from the area's first pixel.
-const DRIFT: i32 = 7;
+const DRIFT: u8 = 7;
 /// A flat fill's interior: standard deviation at most this (code values)...
 const MAX_STD: f32 = 0.7;
 /// ...a 2nd–98th percentile luma range at most this...
@@ -42,130 +45,163 @@ pub fn flat_areas(
     min_share: f32,
     allowed: &[Rgb],
 ) -> Vec<FlatArea> {
-    // Half resolution: a quarter of the work, and JPEG noise averages down.
-    let small = half(img);
-    let (w, h) = (small.width() as usize, small.height() as usize);
-    if w < 3 || h < 3 {
-        return Vec::new();
-    }
-    let px: Vec<[i32; 3]> = small.pixels().map(|p| p.0.map(i32::from)).collect();
-    let excluded = |x: usize, y: usize| {
-        exclude.is_some_and(|r| {
-            let (fx, fy) = (2 * x as i32, 2 * y as i32);
-            fx + 1 >= r.x && fy + 1 >= r.y && fx < r.right() && fy < r.bottom()
-        })
-    };
-    let close = |a: [i32; 3], b: [i32; 3], t: i32| (0..3).all(|k| (a[k] - b[k]).abs() <= t);
-    let neutral: Vec<bool> = (0..w * h).map(|i| excluded(i % w, i / w)).collect();
-    let mut flat = vec![false; w * h];
-    for y in 0..h {
-        for x in 0..w {
-            let i = y * w + x;
-            if neutral[i] {
-                continue;
-            }
-            let c = px[i];
-            let (x0, x1, y0, y1) = (
-                x.saturating_sub(1),
-                (x + 1).min(w - 1),
-                y.saturating_sub(1),
-                (y + 1).min(h - 1),
-            );
-            // Beyond the canvas edge counts as agreeing.
-            flat[i] = (y0..=y1).all(|yy| {
-                px[yy * w + x0..=yy * w + x1]
-                    .iter()
-                    .all(|n| close(c, *n, STEP))
-            });
-        }
+    Smoothness::new(img).flat_areas(exclude, min_share, allowed)
+}
+
+/// The image at half size and which of its pixels are flat: the part of
+/// the analysis that does not depend on where the logo is, so the checker
+/// can run it while the logo is searched.
+pub struct Smoothness {
+    w: usize,
+    h: usize,
+    px: Vec<[u8; 3]>,
+    rough: Vec<bool>,
+}
+
+impl Smoothness {
+    /// Half resolution: a quarter of the work, and JPEG noise averages down.
+    pub fn new(img: &RgbImage) -> Smoothness {
+        let (w, h, px) = half(img);
+        let rough = if w < 3 || h < 3 {
+            Vec::new()
+        } else {
+            rough_pixels(&px, w, h)
+        };
+        Smoothness { w, h, px, rough }
     }
 
-    let min_px = (min_share * (w * h) as f32).ceil() as usize;
-    let allowed_lab: Vec<(Rgb, Lab)> = allowed.iter().map(|c| (*c, c.to_lab())).collect();
-    let mut label = vec![0u32; w * h];
-    let mut areas = Vec::new();
-    let mut stack = Vec::new();
-    let mut members = Vec::new();
-    let mut next = 0u32;
-    for start in 0..w * h {
-        if !flat[start] || label[start] != 0 {
-            continue;
+    /// The flat areas of at least `min_share` of the canvas outside
+    /// `exclude`, each with its nearest colour among `allowed`.
+    pub fn flat_areas(
+        &self,
+        exclude: Option<Rect>,
+        min_share: f32,
+        allowed: &[Rgb],
+    ) -> Vec<FlatArea> {
+        let (w, h, px) = (self.w, self.h, &self.px[..]);
+        if w < 3 || h < 3 {
+            return Vec::new();
         }
-        next += 1;
-        let seed = px[start];
-        members.clear();
-        stack.push(start);
-        label[start] = next;
-        while let Some(i) = stack.pop() {
-            members.push(i);
-            let (x, y) = (i % w, i / w);
-            let neighbours = [
-                (x > 0, i.wrapping_sub(1)),
-                (x + 1 < w, i + 1),
-                (y > 0, i.wrapping_sub(w)),
-                (y + 1 < h, i + w),
-            ];
-            for (ok, j) in neighbours {
-                if ok
-                    && flat[j]
-                    && label[j] == 0
-                    && close(px[j], px[i], STEP)
-                    && close(px[j], seed, DRIFT)
-                {
-                    label[j] = next;
-                    stack.push(j);
-                }
+        // The logo's box (in half-size pixels) is neither judged nor a border.
+        let mut neutral = vec![false; w * h];
+        if let Some(r) = exclude {
+            let x0 = ((r.x - 1).max(0) as usize).div_ceil(2);
+            let y0 = ((r.y - 1).max(0) as usize).div_ceil(2);
+            let x1 = ((r.right().max(0) as usize).div_ceil(2)).min(w);
+            let y1 = ((r.bottom().max(0) as usize).div_ceil(2)).min(h);
+            for y in y0.min(h)..y1 {
+                neutral[y * w + x0.min(x1)..y * w + x1].fill(true);
             }
         }
-        if members.len() < min_px || !sharp_edged(&members, &label, next, &px, w, h, &neutral) {
-            continue;
-        }
-        // Interior: members whose four neighbours are members too.
-        let interior: Vec<usize> = members
+        // Region labels from 1; 0 is a flat pixel not yet in a region.
+        let mut label: Vec<u32> = self
+            .rough
             .iter()
-            .copied()
-            .filter(|&i| {
-                let (x, y) = (i % w, i / w);
-                [
-                    (x > 0, i.wrapping_sub(1)),
-                    (x + 1 < w, i + 1),
-                    (y > 0, i.wrapping_sub(w)),
-                    (y + 1 < h, i + w),
-                ]
-                .iter()
-                .all(|&(inside, j)| !inside || label[j] == next)
-            })
+            .zip(&neutral)
+            .map(|(&rough, &n)| if rough || n { NOT_FLAT } else { 0 })
             .collect();
-        if interior.len() < min_px {
-            continue;
+
+        let min_px = (min_share * (w * h) as f32).ceil() as usize;
+        let allowed_lab: Vec<(Rgb, Lab)> = allowed.iter().map(|c| (*c, c.to_lab())).collect();
+        let mut areas = Vec::new();
+        let mut stack = Vec::new();
+        let mut members = Vec::new();
+        let mut next = 0u32;
+        for start in 0..w * h {
+            if label[start] != 0 {
+                continue;
+            }
+            next += 1;
+            let seed = px[start];
+            // Scanline fill of the 4-connected pixels that are flat, unlabelled
+            // and within DRIFT of the seed (a flat pixel is within STEP of every
+            // neighbour already).
+            let admit = |label: &[u32], j: usize| label[j] == 0 && close(px[j], seed, DRIFT);
+            members.clear();
+            stack.push(xy(start, w));
+            while let Some((x, y)) = stack.pop() {
+                let row = y * w;
+                if label[row + x] != 0 {
+                    continue;
+                }
+                let (mut l, mut r) = (x, x);
+                while l > 0 && admit(&label, row + l - 1) {
+                    l -= 1;
+                }
+                while r + 1 < w && admit(&label, row + r + 1) {
+                    r += 1;
+                }
+                label[row + l..=row + r].fill(next);
+                members.extend(row + l..=row + r);
+                for ny in [y.wrapping_sub(1), y + 1] {
+                    if ny >= h {
+                        continue;
+                    }
+                    let mut k = l;
+                    while k <= r {
+                        if admit(&label, ny * w + k) {
+                            stack.push((k, ny));
+                            while k <= r && admit(&label, ny * w + k) {
+                                k += 1;
+                            }
+                        }
+                        k += 1;
+                    }
+                }
+            }
+            // The tests, cheapest first (all must hold).
+            if members.len() < min_px
+                || !designed_shape(&members, w, h, &neutral)
+                || !sharp_edged(&members, seed, &label, next, px, w, h, &neutral)
+            {
+                continue;
+            }
+            // Interior: members whose four neighbours are members too.
+            let interior: Vec<usize> = members
+                .iter()
+                .copied()
+                .filter(|&i| {
+                    let (x, y) = xy(i, w);
+                    [
+                        (x > 0, i.wrapping_sub(1)),
+                        (x + 1 < w, i + 1),
+                        (y > 0, i.wrapping_sub(w)),
+                        (y + 1 < h, i + w),
+                    ]
+                    .iter()
+                    .all(|&(inside, j)| !inside || label[j] == next)
+                })
+                .collect();
+            if interior.len() < min_px {
+                continue;
+            }
+            if let Some(area) = judge(&interior, px, w, h, &allowed_lab) {
+                areas.push(area);
+            }
         }
-        if !designed_shape(&members, w, h, &neutral) {
-            continue;
-        }
-        if let Some(area) = judge(&interior, &px, w, h, &allowed_lab) {
-            areas.push(area);
-        }
+        areas
     }
-    areas
 }
 
 /// Designed fills end at edges: most of an area's border (inside the
 /// canvas) is a clear step in colour. Out-of-focus petals and skies fade out instead:
 /// the region ends where drift or texture begins, beside similar colours.
+#[allow(clippy::too_many_arguments)]
 fn sharp_edged(
     members: &[usize],
+    seed: [u8; 3],
     label: &[u32],
     id: u32,
-    px: &[[i32; 3]],
+    px: &[[u8; 3]],
     w: usize,
     h: usize,
     neutral: &[bool],
 ) -> bool {
-    let seed = px[members[0]];
-    let differs = |j: usize| (0..3).any(|k| (px[j][k] - seed[k]).abs() >= EDGE_STEP);
+    let differs = |j: usize| !close(px[j], seed, EDGE_STEP - 1);
     let (mut border, mut sharp) = (0usize, 0usize);
     for &i in members {
-        let (x, y) = ((i % w) as i64, (i / w) as i64);
+        let (x, y) = xy(i, w);
+        let (x, y) = (x as i64, y as i64);
         for (dx, dy) in [(-1i64, 0i64), (1, 0), (0, -1), (0, 1)] {
             let at = |k: i64| {
                 let (nx, ny) = (x + k * dx, y + k * dy);
@@ -202,7 +238,7 @@ fn sharp_edged(
 fn designed_shape(members: &[usize], w: usize, h: usize, neutral: &[bool]) -> bool {
     let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
     for &i in members {
-        let (x, y) = (i % w, i / w);
+        let (x, y) = xy(i, w);
         (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
     }
     let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
@@ -213,7 +249,8 @@ fn designed_shape(members: &[usize], w: usize, h: usize, neutral: &[bool]) -> bo
     let (mut row_min, mut row_max) = (vec![usize::MAX; bh], vec![0; bh]);
     let (mut col_min, mut col_max) = (vec![usize::MAX; bw], vec![0; bw]);
     for &i in members {
-        let (x, y) = (i % w - x0, i / w - y0);
+        let (x, y) = xy(i, w);
+        let (x, y) = (x - x0, y - y0);
         (row_min[y], row_max[y]) = (row_min[y].min(x), row_max[y].max(x));
         (col_min[x], col_max[x]) = (col_min[x].min(y), col_max[x].max(y));
     }
@@ -249,12 +286,12 @@ fn designed_shape(members: &[usize], w: usize, h: usize, neutral: &[bool]) -> bo
 const MIN_SIDE: usize = 12;
 
 /// A colour step at least this big (one channel) counts as an edge.
-const EDGE_STEP: i32 = 10;
+const EDGE_STEP: u8 = 10;
 
 /// A flat fill's colour and nearest allowed colour; `None` for a gradient or texture.
 fn judge(
     interior: &[usize],
-    px: &[[i32; 3]],
+    px: &[[u8; 3]],
     w: usize,
     h: usize,
     allowed: &[(Rgb, Lab)],
@@ -265,14 +302,14 @@ fn judge(
     let mut hist = [0u32; 256];
     let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
     for &i in interior {
-        let c = px[i];
+        let c = px[i].map(i32::from);
         for k in 0..3 {
             sum[k] += c[k] as f64;
             sq[k] += (c[k] * c[k]) as f64;
         }
         let luma = (299 * c[0] + 587 * c[1] + 114 * c[2]) / 1000;
         hist[luma.clamp(0, 255) as usize] += 1;
-        let (x, y) = (i % w, i / w);
+        let (x, y) = xy(i, w);
         (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x + 1), y1.max(y + 1));
     }
     let mean = sum.map(|s| s / n);
@@ -324,28 +361,101 @@ fn percentile(hist: &[u32; 256], q: f64) -> u8 {
     255
 }
 
-fn half(img: &RgbImage) -> RgbImage {
-    let (sw, sh) = (img.width() as usize, img.height() as usize);
-    let (w, h) = ((sw / 2).max(1), (sh / 2).max(1));
-    let src = img.as_raw();
-    let mut out = Vec::with_capacity(w * h * 3);
-    for y in 0..h {
-        let (r0, r1) = (
-            (2 * y).min(sh - 1) * sw * 3,
-            (2 * y + 1).min(sh - 1) * sw * 3,
-        );
-        for x in 0..w {
-            let (c0, c1) = ((2 * x).min(sw - 1) * 3, (2 * x + 1).min(sw - 1) * 3);
-            for k in 0..3 {
-                let sum = src[r0 + c0 + k] as u32
-                    + src[r0 + c1 + k] as u32
-                    + src[r1 + c0 + k] as u32
-                    + src[r1 + c1 + k] as u32;
-                out.push(((sum + 2) / 4) as u8);
-            }
+/// The image at half size (2x2 box filter, rounded), row-major.
+fn half(img: &RgbImage) -> (usize, usize, Vec<[u8; 3]>) {
+    let sw = img.width() as usize;
+    let (w, h) = (sw / 2, img.height() as usize / 2);
+    let mut out = Vec::with_capacity(w * h);
+    let mut pair = vec![0u16; sw * 3];
+    for rows in img.as_raw().chunks_exact(sw * 3 * 2).take(h) {
+        // Rows summed first (vectorises), then neighbouring pixels.
+        let (r0, r1) = rows.split_at(sw * 3);
+        for ((p, a), b) in pair.iter_mut().zip(r0).zip(r1) {
+            *p = *a as u16 + *b as u16;
         }
+        out.extend(pair.chunks_exact(6).take(w).map(|s| {
+            [
+                ((s[0] + s[3] + 2) >> 2) as u8,
+                ((s[1] + s[4] + 2) >> 2) as u8,
+                ((s[2] + s[5] + 2) >> 2) as u8,
+            ]
+        }));
     }
-    RgbImage::from_raw(w as u32, h as u32, out).expect("buffer sized to the image")
+    (w, h, out)
+}
+
+/// Pixels with a neighbour (of eight) more than STEP away in some channel;
+/// beyond the canvas counts as agreeing. Each neighbour relation is
+/// symmetric: every pair is compared once, on channel planes so the
+/// comparisons vectorise, and both ends are marked.
+fn rough_pixels(px: &[[u8; 3]], w: usize, h: usize) -> Vec<bool> {
+    let planes: [Vec<u8>; 3] = std::array::from_fn(|c| px.iter().map(|p| p[c]).collect());
+    let row = |y: usize| -> [&[u8]; 3] { std::array::from_fn(|c| &planes[c][y * w..(y + 1) * w]) };
+    let mut rough = vec![0u8; w * h];
+    let mut step = vec![0u8; w];
+    for y in 0..h {
+        let here = row(y);
+        steps(here, shift(here), &mut step[..w - 1]);
+        let r = &mut rough[y * w..(y + 1) * w];
+        or_into(r, &step[..w - 1]);
+        or_into(&mut r[1..], &step[..w - 1]);
+        if y + 1 == h {
+            break;
+        }
+        let below = row(y + 1);
+        let (top, bottom) = rough[y * w..(y + 2) * w].split_at_mut(w);
+        // South, south-east and south-west neighbours.
+        steps(here, below, &mut step);
+        or_into(top, &step);
+        or_into(bottom, &step);
+        steps(here, shift(below), &mut step[..w - 1]);
+        or_into(top, &step[..w - 1]);
+        or_into(&mut bottom[1..], &step[..w - 1]);
+        steps(shift(here), below, &mut step[..w - 1]);
+        or_into(&mut top[1..], &step[..w - 1]);
+        or_into(bottom, &step[..w - 1]);
+    }
+    rough.into_iter().map(|r| r != 0).collect()
+}
+
+/// The planes from their second pixel on.
+fn shift(r: [&[u8]; 3]) -> [&[u8]; 3] {
+    r.map(|p| &p[1..])
+}
+
+/// `out[x]` = 1 where pixel x of `a` and of `b` differ by more than STEP.
+fn steps(a: [&[u8]; 3], b: [&[u8]; 3], out: &mut [u8]) {
+    let n = out.len();
+    let (a0, a1, a2) = (&a[0][..n], &a[1][..n], &a[2][..n]);
+    let (b0, b1, b2) = (&b[0][..n], &b[1][..n], &b[2][..n]);
+    for x in 0..n {
+        let d = a0[x]
+            .abs_diff(b0[x])
+            .max(a1[x].abs_diff(b1[x]))
+            .max(a2[x].abs_diff(b2[x]));
+        out[x] = u8::from(d > STEP);
+    }
+}
+
+fn or_into(dst: &mut [u8], src: &[u8]) {
+    for (d, s) in dst.iter_mut().zip(src) {
+        *d |= s;
+    }
+}
+
+/// Column and row of index `i` in rows of `w` (32-bit division: several
+/// times faster than 64-bit, and the analysis runs it for every pixel).
+fn xy(i: usize, w: usize) -> (usize, usize) {
+    let (i, w) = (i as u32, w as u32);
+    ((i % w) as usize, (i / w) as usize)
+}
+
+/// Every channel within `t` code values.
+fn close(a: [u8; 3], b: [u8; 3], t: u8) -> bool {
+    a[0].abs_diff(b[0])
+        .max(a[1].abs_diff(b[1]))
+        .max(a[2].abs_diff(b[2]))
+        <= t
 }
 
 /// `color.palette` over the flat areas found.

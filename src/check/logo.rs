@@ -217,7 +217,24 @@ impl Template {
                     tail = (tail.0 + t * i, tail.1 + i, tail.2 + i * i);
                 }
             } else {
-                for (t, i) in vals.iter().zip(img.data[start..].iter().step_by(self.step)) {
+                // Strided: the same eight lanes, loads gathered by the step.
+                let step = self.step;
+                let row = &img.data[start..start + (vals.len() - 1) * step + 1];
+                let (tv, tr) = (vals.chunks_exact(8), row.chunks(8 * step));
+                let rest_t = tv.remainder();
+                for (t8, i8) in tv.zip(tr) {
+                    for k in 0..8 {
+                        let i = i8[k * step];
+                        sti[k] += t8[k] * i;
+                        si[k] += i;
+                        sii[k] += i * i;
+                    }
+                }
+                let done = vals.len() - rest_t.len();
+                for (t, i) in rest_t
+                    .iter()
+                    .zip(row.iter().skip(done * step).step_by(step))
+                {
                     tail = (tail.0 + t * i, tail.1 + i, tail.2 + i * i);
                 }
             }
@@ -277,26 +294,34 @@ pub fn find(pyramid: &[Plane], model: &LogoModel, hint: Option<SearchHint>) -> O
     let max_w = (short * model.aspect).min(full.w as f32).max(16.0);
     let frame = Rect::new(0, 0, full.w as i32, full.h as i32);
 
-    // 1. The brand's corner, at the sizes its rules predict.
+    // 1. The brand's corner, at the sizes its rules predict: close to the
+    //    expected width first (most banners), then from 0.4x to 2.5x.
     let mut corner_best = None;
     if let Some(hint) = hint {
-        let widths = geometric(
-            (hint.expected_w * 0.4).max(16.0),
-            (hint.expected_w * 2.5).min(max_w),
-            1.08,
-        );
-        let cands = search.coarse(hint.area.intersect(frame), &widths, model.aspect, 0, 1);
-        corner_best = search.refine_best(&cands);
-        if corner_best.is_some_and(|m| m.score >= CORNER_ACCEPT) {
-            return corner_best;
+        let area = hint.area.intersect(frame);
+        let widths = |lo: f32, hi: f32| {
+            geometric(
+                (hint.expected_w * lo).max(16.0),
+                (hint.expected_w * hi).min(max_w),
+                1.08,
+            )
+        };
+        let better = |a: Option<LogoMatch>, b: Option<LogoMatch>| match (a, b) {
+            (Some(a), Some(b)) if b.score > a.score => Some(b),
+            (None, b) => b,
+            (a, _) => a,
+        };
+        for (lo, hi) in [(0.8, 1.25), (0.4, 2.5)] {
+            let cands = search.coarse(area, &widths(lo, hi), model.aspect, 0, 1);
+            corner_best = better(corner_best, search.refine_best(&cands));
+            if corner_best.is_some_and(|m| m.score >= CORNER_ACCEPT) {
+                return corner_best;
+            }
         }
         // A stretched or squeezed logo matches its own proportions only.
         for k in [0.8f32, 0.9, 1.12, 1.25] {
-            let cands = search.coarse(hint.area.intersect(frame), &widths, model.aspect * k, 0, 1);
-            let m = search.refine_best(&cands);
-            if m.is_some_and(|m| corner_best.is_none_or(|c| m.score > c.score)) {
-                corner_best = m;
-            }
+            let cands = search.coarse(area, &widths(0.4, 2.5), model.aspect * k, 0, 1);
+            corner_best = better(corner_best, search.refine_best(&cands));
         }
         if corner_best.is_some_and(|m| m.score >= CORNER_ACCEPT) {
             return corner_best;
@@ -580,22 +605,32 @@ impl Search<'_> {
 
     /// The best non-uniform fit around a match: the width with the height
     /// held, and the height with the width held, each from −25 % to +25 %
-    /// in 5 % steps, then ±1 px each way around the best. Returns (w/h, score).
+    /// in 5 % steps (at half size when both sides are 64 px or more, so
+    /// the steps are still 1.6 px or more there), then ±1–2 px each way
+    /// around the best at full size. Returns (w/h, score).
     fn fit_aspect(&self, m: Candidate) -> (f32, f32) {
+        let uniform = (m.w as f32 / m.h as f32, m.score);
         let centre = |c: &Candidate| (c.x as f32 + c.w as f32 / 2.0, c.y as f32 + c.h as f32 / 2.0);
+        let level = usize::from(m.w.min(m.h) >= 64 && self.pyramid.len() > 1);
+        let scale = (1 << level) as f32;
         let (cx, cy) = centre(&m);
+        let (mw, mh) = (m.w as f32 / scale, m.h as f32 / scale);
         let mut sizes = Vec::new();
         for k in -5i32..=5 {
             let f = 1.0 + k as f32 * 0.05;
-            sizes.push((((m.w as f32) * f).round() as usize, m.h));
-            sizes.push((m.w, ((m.h as f32) * f).round() as usize));
+            sizes.push(((mw * f).round() as usize, mh.round() as usize));
+            sizes.push((mw.round() as usize, (mh * f).round() as usize));
         }
         sizes.sort_unstable();
         sizes.dedup();
-        let Some(b) = self.local_search(0, cx, cy, &sizes, 1) else {
-            return (m.w as f32 / m.h as f32, m.score);
+        let Some(b) = self.local_search(level, cx / scale, cy / scale, &sizes, 1) else {
+            return uniform;
         };
         let (bx, by) = centre(&b);
+        let (bw, bh) = (
+            (b.w as f32 * scale).round() as i64,
+            (b.h as f32 * scale).round() as i64,
+        );
         let fine: Vec<(usize, usize)> = [
             (-1i64, 0i64),
             (1, 0),
@@ -608,19 +643,15 @@ impl Search<'_> {
             (0, 2),
         ]
         .iter()
-        .map(|(dw, dh)| {
-            (
-                (b.w as i64 + dw).max(1) as usize,
-                (b.h as i64 + dh).max(1) as usize,
-            )
-        })
+        .map(|(dw, dh)| ((bw + dw).max(1) as usize, (bh + dh).max(1) as usize))
         .collect();
-        let f = self.local_search(0, bx, by, &fine, 1).unwrap_or(b);
-        let best = if f.score >= b.score { f } else { b };
-        if best.score > m.score {
-            (best.w as f32 / best.h as f32, best.score)
+        let Some(f) = self.local_search(0, bx * scale, by * scale, &fine, 1) else {
+            return uniform;
+        };
+        if f.score > m.score {
+            (f.w as f32 / f.h as f32, f.score)
         } else {
-            (m.w as f32 / m.h as f32, m.score)
+            uniform
         }
     }
 }

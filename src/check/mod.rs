@@ -260,23 +260,11 @@ impl<'a> Checker<'a> {
             .unwrap_or_else(|| Format::custom(size.w.max(1), size.h.max(1)));
         let safe = target.safe_area();
 
-        let found = self.find_logo(img, &target);
-        checks.extend(placement::logo_rules(
-            found.as_ref(),
-            brand,
-            &self.model,
-            safe,
-        ));
-
-        let exclude = found.as_ref().filter(|m| m.is_present()).map(|m| m.rect);
-        let allowed: Vec<_> = brand.allowed_colors().collect();
-        let areas = color::flat_areas(img, exclude, 0.002, &allowed);
-        checks.push(color::palette_rule(&areas, brand));
-
+        let mut sidecar_note = None;
         let sidecar = match sidecar {
             Some(Ok(s)) if (s.width, s.height) == (size.w, size.h) => Some(s),
             Some(Ok(s)) => {
-                checks.push(Finding::skip(
+                sidecar_note = Some(Finding::skip(
                     "sidecar",
                     format!(
                         "the sidecar describes a {}x{} image; ignored",
@@ -286,17 +274,42 @@ impl<'a> Checker<'a> {
                 None
             }
             Some(Err(e)) => {
-                checks.push(Finding::skip("sidecar", e));
+                sidecar_note = Some(Finding::skip("sidecar", e));
                 None
             }
             None => None,
         };
+
+        // The logo search, the logo-independent half of the colour analysis
+        // and the text rules need nothing from each other: one image is
+        // checked on as many threads as are idle (rayon steals the work).
+        let ((found, smoothness), text_checks) = rayon::join(
+            || {
+                rayon::join(
+                    || self.find_logo(img, &target),
+                    || color::Smoothness::new(img),
+                )
+            },
+            || text::rules(img, sidecar.as_ref(), self.kit),
+        );
+        checks.extend(placement::logo_rules(
+            found.as_ref(),
+            brand,
+            &self.model,
+            safe,
+        ));
+
+        let exclude = found.as_ref().filter(|m| m.is_present()).map(|m| m.rect);
+        let allowed: Vec<_> = brand.allowed_colors().collect();
+        let areas = smoothness.flat_areas(exclude, 0.002, &allowed);
+        checks.push(color::palette_rule(&areas, brand));
+        checks.extend(sidecar_note);
         checks.push(placement::safe_zone(
             found.as_ref().filter(|m| m.is_present()),
             sidecar.as_ref(),
             &target,
         ));
-        checks.extend(text::rules(img, sidecar.as_ref(), self.kit));
+        checks.extend(text_checks);
 
         ImageResult {
             path: path.to_path_buf(),

@@ -16,15 +16,12 @@ pub struct Plane {
 impl Plane {
     /// Rec. 601 luma of an sRGB image (code values, not linear light).
     pub fn luma(img: &RgbImage) -> Plane {
-        let data = img
-            .as_raw()
-            .chunks_exact(3)
-            .map(|p| {
-                (0.299 / 255.0) * p[0] as f32
-                    + (0.587 / 255.0) * p[1] as f32
-                    + (0.114 / 255.0) * p[2] as f32
-            })
-            .collect();
+        let mut data = vec![0f32; img.width() as usize * img.height() as usize];
+        for (d, p) in data.iter_mut().zip(img.as_raw().chunks_exact(3)) {
+            *d = (0.299 / 255.0) * p[0] as f32
+                + (0.587 / 255.0) * p[1] as f32
+                + (0.114 / 255.0) * p[2] as f32;
+        }
         Plane {
             w: img.width() as usize,
             h: img.height() as usize,

@@ -142,6 +142,22 @@ pub fn plan(format: &Format, brand: BrandGeometry, present: Present) -> Result<P
         Arrangement::Landscape => ctx.landscape(),
         Arrangement::Stack => ctx.stack(),
     };
+    // The headline is never dropped: when even its smallest region does
+    // not fit beside the logo, the format is too small for this brand.
+    if let Some((_, r)) = regions.iter().find(|(role, _)| *role == Role::Headline)
+        && (!safe.contains(*r) || r.h < line(HEADLINE_LEADING))
+    {
+        return Err(Error::FormatTooSmall {
+            format: format.id.clone(),
+            width: format.width,
+            height: format.height,
+            rule: "text.fit",
+            message: format!(
+                "no room for a headline at the brand's {} px minimum size beside a {}x{} logo in a {}x{} safe area",
+                brand.min_size, logo.w, logo.h, safe.w, safe.h
+            ),
+        });
+    }
     Ok(Plan {
         arrangement,
         logo,
@@ -193,6 +209,7 @@ impl Ctx {
             Rect::from_edges(c.x, c.y, l.x - 2 * g, c.bottom())
         };
         let mut regions = Vec::new();
+        let mut cta_hidden = false;
         if self.present.cta {
             let w = ((avail.w as f32 * 0.3) as i32)
                 .max((self.min_size * 9.0) as i32)
@@ -201,18 +218,27 @@ impl Ctx {
                 c.h.min(((self.mins.cta as f32) * 1.8) as i32)
                     .max(self.mins.cta.min(c.h));
             let y = c.y + (c.h - h) / 2;
-            // Text reads first, then the button: it sits at the end of the row.
+            // Text reads first, then the button: it sits at the end of the
+            // row, unless the text would be left narrower than the button.
             let cta = Rect::new(avail.right() - w, y, w, h);
-            avail = Rect::from_edges(avail.x, c.y, cta.x - 2 * g, c.bottom());
-            regions.push((Role::Cta, cta));
+            let rest = Rect::from_edges(avail.x, c.y, cta.x - 2 * g, c.bottom());
+            if rest.w >= w {
+                avail = rest;
+                regions.push((Role::Cta, cta));
+            } else {
+                cta_hidden = true;
+            }
         }
         let slots = [
             (Some(Role::Headline), 3.0, self.mins.headline),
             (Some(Role::Body), 2.0, self.mins.body),
             (Some(Role::Legal), 1.0, self.mins.legal),
         ];
-        let (stacked, hidden) = self.stack_slots(avail, &slots);
+        let (stacked, mut hidden) = self.stack_slots(avail, &slots);
         regions.extend(stacked);
+        if cta_hidden {
+            hidden.push(Role::Cta);
+        }
         (regions, hidden)
     }
 
@@ -221,13 +247,22 @@ impl Ctx {
         let (l, g) = (self.logo, self.gap);
         let col_w = (c.w as f32 * 0.56).round() as i32;
         // The text column reads from the left; a logo in a left corner
-        // shortens it from the top or bottom.
+        // shortens it from the top or bottom. A logo in a right corner wide
+        // enough to reach into the column (tiny canvases) either narrows it
+        // or shortens it, whichever leaves the larger column.
         let mut col = Rect::new(c.x, c.y, col_w, c.h);
         if col.overlaps(l.inset(-g)) {
-            col = if self.corner.is_top() {
+            let shortened = if self.corner.is_top() {
                 Rect::from_edges(col.x, l.bottom() + 2 * g, col.right(), col.bottom())
             } else {
                 Rect::from_edges(col.x, col.y, col.right(), l.y - 2 * g)
+            };
+            let narrowed =
+                Rect::from_edges(col.x, col.y, col.right().min(l.x - 2 * g), col.bottom());
+            col = if !self.corner.is_left() && narrowed.area() > shortened.area() {
+                narrowed
+            } else {
+                shortened
             };
         }
         let slots = [
