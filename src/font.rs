@@ -90,15 +90,47 @@ impl Face {
         &self.source.file
     }
 
-    /// Shapes one run of text (one font, one direction), in design units.
+    /// Shapes one run of text (one font, one direction, script and language
+    /// guessed from the text), in design units.
     pub fn shape(&self, text: &str, lang: Option<&str>) -> Vec<ShapedGlyph> {
+        self.shape_buffer(text, |buffer| {
+            if let Some(lang) = lang.and_then(|l| harfrust::Language::from_str(l).ok()) {
+                buffer.set_language(Some(lang));
+            }
+            buffer.guess_segment_properties();
+        })
+    }
+
+    /// Shapes one run of one script in one direction, in design units;
+    /// right-to-left glyphs come in visual order, as HarfBuzz gives them.
+    pub fn shape_run(
+        &self,
+        text: &str,
+        lang: Option<&str>,
+        rtl: bool,
+        script: Option<unicode_script::Script>,
+    ) -> Vec<ShapedGlyph> {
+        self.shape_buffer(text, |buffer| {
+            buffer.set_direction(if rtl {
+                harfrust::Direction::RightToLeft
+            } else {
+                harfrust::Direction::LeftToRight
+            });
+            buffer.set_script(script.and_then(crate::shape::harfrust_script));
+            buffer.set_language(lang.and_then(crate::shape::harfrust_language));
+            buffer.guess_segment_properties();
+        })
+    }
+
+    fn shape_buffer(
+        &self,
+        text: &str,
+        setup: impl FnOnce(&mut harfrust::Buffer),
+    ) -> Vec<ShapedGlyph> {
         let font = harfrust::ShaperFont::new(&self.shaping);
         let mut buffer = harfrust::Buffer::new();
         buffer.push_str(text);
-        if let Some(lang) = lang.and_then(|l| harfrust::Language::from_str(l).ok()) {
-            buffer.set_language(Some(lang));
-        }
-        buffer.guess_segment_properties();
+        setup(&mut buffer);
         if harfrust::shape(&font, &mut buffer, harfrust::ShapeOptions::new()).is_err() {
             // A malformed font table: fall back to nominal glyphs and advances
             // so the text still measures and draws, as HarfBuzz's fallback does.

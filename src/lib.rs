@@ -45,6 +45,7 @@ pub mod logo;
 pub mod output;
 pub mod raster;
 pub mod report;
+pub mod shape;
 pub mod sidecar;
 pub mod spec;
 

@@ -114,7 +114,14 @@ impl Sidecar {
         let text_layer = |block: &TextBlock, bbox: Rect| Layer {
             role: block.role.as_str().to_string(),
             bbox,
-            fonts: vec![block.face.face(kit).source.written.clone()],
+            fonts: {
+                let stack = block.face.stack(kit);
+                block
+                    .faces_used
+                    .iter()
+                    .map(|&i| stack[i].source.written.clone())
+                    .collect()
+            },
             size: Some(block.size),
             color: color_of(block.role),
             lines: Some(block.lines.iter().map(|l| l.text.clone()).collect()),

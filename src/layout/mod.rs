@@ -34,6 +34,13 @@ impl FaceRole {
             FaceRole::Body => &kit.body,
         }
     }
+
+    /// The font stack: this face, then the brand's fallbacks in order.
+    pub fn stack(self, kit: &BrandKit) -> Vec<&Face> {
+        std::iter::once(self.face(kit))
+            .chain(kit.fallback.iter())
+            .collect()
+    }
 }
 
 /// A text layer, set.
@@ -59,6 +66,10 @@ pub struct TextBlock {
     pub missing: Vec<char>,
     /// The copy's language.
     pub lang: Option<String>,
+    /// True when the copy reads right to left.
+    pub rtl: bool,
+    /// Indices in the font stack (`face`, then fallbacks) of the faces drawn.
+    pub faces_used: Vec<usize>,
 }
 
 /// The call-to-action button.
@@ -126,8 +137,9 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
                max_lines: usize,
                cap: f32,
                leading: f32| {
+        let stack = face.stack(kit);
         let set = set_text(&TextRequest {
-            face: face.face(kit),
+            faces: &stack,
             text,
             lang,
             region,
@@ -154,6 +166,8 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
             fits: set.fits,
             missing: set.missing,
             lang: copy.lang.clone(),
+            rtl: set.rtl,
+            faces_used: set.faces_used,
         }
     };
 
@@ -276,7 +290,8 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
 
 /// Moves a one-line label to the centre of `area` (the button's inside).
 fn recentre(label: &mut TextBlock, area: Rect, kit: &BrandKit) {
-    let face = label.face.face(kit);
+    let stack = label.face.stack(kit);
+    let face = stack[0];
     let scale = face.scale(label.size);
     let (ascent, descent) = (face.ascent * scale, -face.descent * scale);
     let mut ink = Rect::default();
@@ -284,8 +299,7 @@ fn recentre(label: &mut TextBlock, area: Rect, kit: &BrandKit) {
         line.x = (area.x as f32 + (area.w as f32 - line.width) / 2.0).round();
         // The ascent..descent box centred in the button.
         line.baseline = (area.y as f32 + (area.h as f32 + ascent - descent) / 2.0).floor();
-        let glyphs = face.shape(&line.text, label.lang.as_deref());
-        ink = ink.union(text::ink_box(face, label.size, line, &glyphs));
+        ink = ink.union(text::ink_box(&stack, label.size, line));
     }
     label.region = area;
     label.ink = ink;

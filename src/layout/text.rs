@@ -4,6 +4,8 @@
 
 use crate::font::Face;
 use crate::geom::Rect;
+use crate::shape::{Glyph, Shaped, break_opportunities, shape};
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Horizontal alignment of lines in their region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,8 +32,11 @@ pub enum VAlign {
 /// One set line of text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
-    /// The characters on the line.
+    /// The characters on the line, in logical (reading) order.
     pub text: String,
+    /// Its glyphs left to right, positions in ems (font fallback and
+    /// bidi reordering applied).
+    pub glyphs: Vec<Glyph>,
     /// Pen start, px from the canvas' left edge.
     pub x: f32,
     /// Baseline, px from the canvas' top edge.
@@ -43,8 +48,9 @@ pub struct Line {
 /// What to set and where.
 #[derive(Debug, Clone, Copy)]
 pub struct TextRequest<'a> {
-    /// The face.
-    pub face: &'a Face,
+    /// The font stack: the role's face, then the brand's fallbacks. Line
+    /// metrics come from the first.
+    pub faces: &'a [&'a Face],
     /// The copy.
     pub text: &'a str,
     /// BCP 47 language, for shaping.
@@ -59,7 +65,7 @@ pub struct TextRequest<'a> {
     pub max_size: f32,
     /// Line spacing as a multiple of the size.
     pub line_height: f32,
-    /// Horizontal alignment.
+    /// Horizontal alignment (`Start` is the right edge for right-to-left copy).
     pub align: Align,
     /// Vertical placement.
     pub valign: VAlign,
@@ -80,8 +86,12 @@ pub struct SetText {
     pub ink: Rect,
     /// False when the copy did not fit at the minimum size and was truncated.
     pub fits: bool,
-    /// Characters the face has no glyph for.
+    /// Characters no face in the stack has a glyph for.
     pub missing: Vec<char>,
+    /// True when the paragraph reads right to left.
+    pub rtl: bool,
+    /// Indices in the stack of the faces the lines use.
+    pub faces_used: Vec<usize>,
 }
 
 /// A word and the space after it, in design units.
@@ -93,51 +103,40 @@ struct Word {
     space_after: f32,
 }
 
-/// A paragraph shaped once at design units; every size scales it linearly.
+/// A paragraph shaped once in ems; every size scales it linearly. Its
+/// "words" run from one line-break opportunity to the next (UAX #14: spaces
+/// in Latin, between ideographs in CJK, between words in Thai).
 struct Measured<'a> {
     text: &'a str,
+    shaped: Shaped,
     words: Vec<Word>,
 }
 
 impl<'a> Measured<'a> {
-    fn new(face: &Face, text: &'a str, lang: Option<&str>) -> Self {
-        let glyphs = face.shape(text, lang);
-        let advance_in = |from: usize, to: usize| -> f32 {
-            glyphs
-                .iter()
-                .filter(|g| (from..to).contains(&(g.cluster as usize)))
-                .map(|g| g.advance as f32)
-                .sum()
-        };
-        let mut spans = Vec::new();
-        let mut start = None;
-        for (i, c) in text.char_indices() {
-            match (c.is_whitespace(), start) {
-                (true, Some(s)) => {
-                    spans.push((s, i));
-                    start = None;
-                }
-                (false, None) => start = Some(i),
-                _ => {}
+    fn new(faces: &[&Face], text: &'a str, lang: Option<&str>) -> Self {
+        let shaped = shape(text, faces, lang);
+        let mut words = Vec::new();
+        let mut start = 0;
+        for end in break_opportunities(text) {
+            let segment = &text[start..end];
+            let body = segment.trim_end().len();
+            if body > 0 {
+                words.push(Word {
+                    start,
+                    end: start + body,
+                    width: shaped.width_of(start..start + body),
+                    space_after: shaped.width_of(start + body..end),
+                });
+            } else if let Some(last) = words.last_mut() {
+                last.space_after += shaped.width_of(start..end);
             }
+            start = end;
         }
-        if let Some(s) = start {
-            spans.push((s, text.len()));
+        Measured {
+            text,
+            shaped,
+            words,
         }
-        let words = spans
-            .iter()
-            .enumerate()
-            .map(|(k, &(s, e))| {
-                let next = spans.get(k + 1).map_or(e, |n| n.0);
-                Word {
-                    start: s,
-                    end: e,
-                    width: advance_in(s, e),
-                    space_after: advance_in(e, next),
-                }
-            })
-            .collect();
-        Measured { text, words }
     }
 
     /// Greedy wrap into lines no wider than `max` units; `None` when a
@@ -181,9 +180,9 @@ impl<'a> Measured<'a> {
 /// Sets `req.text` at the largest size that fits; at the minimum size with
 /// the last line truncated (and `fits == false`) when nothing does.
 pub fn set_text(req: &TextRequest) -> SetText {
-    let face = req.face;
-    let measured = Measured::new(face, req.text, req.lang);
-    let units = |size: f32| req.region.w as f32 / face.scale(size);
+    let face = req.faces[0];
+    let measured = Measured::new(req.faces, req.text, req.lang);
+    let units = |size: f32| req.region.w as f32 / size;
     let fits_at = |size: f32| -> bool {
         match measured.wrap(units(size)) {
             Some(lines) => {
@@ -222,11 +221,11 @@ pub fn set_text(req: &TextRequest) -> SetText {
             .map(|&l| measured.line_text(l).to_string())
             .collect()
     } else {
-        truncated_lines(face, req, size)
+        truncated_lines(&measured, req, size)
     };
 
-    let missing = missing_chars(face, req.text);
-    place_lines(face, req, size, texts, fits, missing)
+    let missing = measured.shaped.missing.clone();
+    place_lines(req, size, texts, fits, missing, measured.shaped.rtl)
 }
 
 /// The narrowest wrap width that keeps `count` lines: even line lengths,
@@ -245,69 +244,48 @@ fn balanced(m: &Measured, max: f32, count: usize) -> Vec<(usize, usize)> {
 
 /// Lines at the minimum size when the copy does not fit: as many as the
 /// region holds, the last ending in an ellipsis.
-fn truncated_lines(face: &Face, req: &TextRequest, size: f32) -> Vec<String> {
+fn truncated_lines(m: &Measured, req: &TextRequest, size: f32) -> Vec<String> {
+    let face = req.faces[0];
     let fit_lines = (1..=req.max_lines.max(1))
         .take_while(|&n| {
             n == 1 || block_height(face, size, req.line_height, n) <= req.region.h as f32
         })
         .last()
         .unwrap_or(1);
-    let width_of = |s: &str| {
-        face.shape(s, req.lang)
-            .iter()
-            .map(|g| g.advance as f32)
-            .sum::<f32>()
-            * face.scale(size)
-    };
-    let max_w = req.region.w as f32;
-    let mut lines: Vec<String> = Vec::new();
-    let mut current = String::new();
-    for word in req.text.split_whitespace() {
-        let candidate = if current.is_empty() {
-            word.to_string()
-        } else {
-            format!("{current} {word}")
-        };
-        if width_of(&candidate) <= max_w {
-            current = candidate;
-        } else {
-            if !current.is_empty() {
-                lines.push(std::mem::take(&mut current));
+    let width_of = |s: &str| shape(s, req.faces, req.lang).width() * size;
+    let max = req.region.w as f32 / size;
+    // Greedy, with any word wider than the region on a line of its own.
+    let mut lines: Vec<(usize, usize)> = Vec::new();
+    let mut width = 0.0;
+    for (i, w) in m.words.iter().enumerate() {
+        match lines.last_mut() {
+            Some(line) if width + m.words[i - 1].space_after + w.width <= max => {
+                line.1 = i;
+                width += m.words[i - 1].space_after + w.width;
             }
-            current = word.to_string();
+            _ => {
+                lines.push((i, i));
+                width = w.width;
+            }
         }
     }
-    if !current.is_empty() {
-        lines.push(current);
-    }
-    let overflow = lines.len() > fit_lines || lines.iter().any(|l| width_of(l) > max_w);
-    lines.truncate(fit_lines);
-    if overflow && let Some(last) = lines.last_mut() {
-        let mut chars: Vec<char> = last.chars().collect();
+    let mut texts: Vec<String> = lines.iter().map(|&l| m.line_text(l).to_string()).collect();
+    let max_w = req.region.w as f32;
+    let overflow = texts.len() > fit_lines || texts.iter().any(|l| width_of(l) > max_w);
+    texts.truncate(fit_lines);
+    if overflow && let Some(last) = texts.last_mut() {
+        // Whole grapheme clusters come off the end: never half a syllable.
+        let mut clusters: Vec<&str> = last.graphemes(true).collect();
         loop {
-            let s: String = chars.iter().collect::<String>().trim_end().to_string() + "…";
-            if width_of(&s) <= max_w || chars.is_empty() {
+            let s = clusters.concat().trim_end().to_string() + "…";
+            if width_of(&s) <= max_w || clusters.is_empty() {
                 *last = s;
                 break;
             }
-            chars.pop();
+            clusters.pop();
         }
     }
-    lines
-}
-
-fn missing_chars(face: &Face, text: &str) -> Vec<char> {
-    let mut missing: Vec<char> = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control() && !face.has_char(*c))
-        .collect();
-    let mut seen = Vec::new();
-    missing.retain(|c| {
-        let new = !seen.contains(c);
-        seen.push(*c);
-        new
-    });
-    missing
+    texts
 }
 
 /// Height of `lines` lines: the first line's ascent, the line steps, the
@@ -318,13 +296,14 @@ fn block_height(face: &Face, size: f32, leading: f32, lines: usize) -> f32 {
 }
 
 fn place_lines(
-    face: &Face,
     req: &TextRequest,
     size: f32,
     texts: Vec<String>,
     fits: bool,
     missing: Vec<char>,
+    rtl: bool,
 ) -> SetText {
+    let face = req.faces[0];
     let scale = face.scale(size);
     let line_height = size * req.line_height;
     let block = block_height(face, size, req.line_height, texts.len());
@@ -335,15 +314,23 @@ fn place_lines(
         VAlign::Bottom => r.bottom() as f32 - block,
     }
     .max(r.y as f32);
+    // Start and end follow the reading direction.
+    let align = match (req.align, rtl) {
+        (Align::Start, true) => Align::End,
+        (Align::End, true) => Align::Start,
+        (a, _) => a,
+    };
     let ascent = face.ascent * scale;
     let mut ink = Rect::default();
+    let mut faces_used = Vec::new();
     let lines = texts
         .into_iter()
         .enumerate()
         .map(|(i, text)| {
-            let glyphs = face.shape(&text, req.lang);
-            let width = glyphs.iter().map(|g| g.advance as f32).sum::<f32>() * scale;
-            let x = match req.align {
+            let shaped = shape(&text, req.faces, req.lang);
+            faces_used.extend(shaped.faces_used());
+            let width = shaped.width() * size;
+            let x = match align {
                 Align::Start => r.x as f32,
                 Align::Center => r.x as f32 + (r.w as f32 - width) / 2.0,
                 Align::End => r.right() as f32 - width,
@@ -353,14 +340,17 @@ fn place_lines(
             let baseline = (top + ascent + i as f32 * line_height).floor();
             let line = Line {
                 text,
+                glyphs: shaped.glyphs,
                 x,
                 baseline,
                 width,
             };
-            ink = ink.union(ink_box(face, size, &line, &glyphs));
+            ink = ink.union(ink_box(req.faces, size, &line));
             line
         })
         .collect();
+    faces_used.sort_unstable();
+    faces_used.dedup();
     SetText {
         size,
         line_height,
@@ -368,21 +358,47 @@ fn place_lines(
         ink,
         fits,
         missing,
+        rtl,
+        faces_used,
     }
 }
 
-/// The pixel box of a line's glyph outlines, as the rasteriser will cover it.
-pub fn ink_box(face: &Face, size: f32, line: &Line, glyphs: &[crate::font::ShapedGlyph]) -> Rect {
-    face.outlined(glyphs, size, line.x, line.baseline)
-        .fold(Rect::default(), |ink, g| {
-            let b = g.px_bounds();
-            ink.union(Rect::from_edges(
-                b.min.x as i32,
-                b.min.y as i32,
-                b.max.x as i32,
-                b.max.y as i32,
-            ))
+/// The outlines of a line's glyphs at `size` px per em, each in its own
+/// face: what the rasteriser covers and what the layout measures as ink.
+/// Glyph 0 (a character no font has) is never drawn: no tofu boxes.
+pub fn outlined<'a>(
+    faces: &'a [&'a Face],
+    size: f32,
+    line: &'a Line,
+) -> impl Iterator<Item = ab_glyph::OutlinedGlyph> + 'a {
+    use ab_glyph::Font as _;
+    let mut pen = line.x;
+    line.glyphs.iter().filter_map(move |g| {
+        let position = ab_glyph::point(pen + g.dx * size, line.baseline - g.dy * size);
+        pen += g.advance * size;
+        if g.id == 0 {
+            return None;
+        }
+        let face = faces[g.face];
+        face.outlines().outline_glyph(ab_glyph::Glyph {
+            id: ab_glyph::GlyphId(g.id),
+            scale: face.px_scale(size),
+            position,
         })
+    })
+}
+
+/// The pixel box of a line's glyph outlines, as the rasteriser will cover it.
+pub fn ink_box(faces: &[&Face], size: f32, line: &Line) -> Rect {
+    outlined(faces, size, line).fold(Rect::default(), |ink, g| {
+        let b = g.px_bounds();
+        ink.union(Rect::from_edges(
+            b.min.x as i32,
+            b.min.y as i32,
+            b.max.x as i32,
+            b.max.y as i32,
+        ))
+    })
 }
 
 #[cfg(test)]
@@ -393,9 +409,9 @@ mod tests {
         crate::font::fixture_face("Inter-Bold.otf")
     }
 
-    fn request<'a>(face: &'a Face, text: &'a str, region: Rect) -> TextRequest<'a> {
+    fn request<'a>(faces: &'a [&'a Face], text: &'a str, region: Rect) -> TextRequest<'a> {
         TextRequest {
-            face,
+            faces,
             text,
             lang: None,
             region,
@@ -412,8 +428,9 @@ mod tests {
     #[test]
     fn largest_size_that_fits() {
         let face = face();
+        let face = &[&face][..];
         let set = set_text(&request(
-            &face,
+            face,
             "Spring blend is here",
             Rect::new(0, 0, 400, 200),
         ));
@@ -421,7 +438,7 @@ mod tests {
         assert!(set.lines.len() <= 3);
         assert!(set.lines.iter().all(|l| l.width <= 400.0));
         // A quarter pixel larger no longer fits.
-        let mut bigger = request(&face, "Spring blend is here", Rect::new(0, 0, 400, 200));
+        let mut bigger = request(face, "Spring blend is here", Rect::new(0, 0, 400, 200));
         bigger.min_size = set.size + 0.25;
         bigger.max_size = set.size + 0.25;
         assert!(!set_text(&bigger).fits);
@@ -430,17 +447,19 @@ mod tests {
     #[test]
     fn size_is_px_per_em() {
         let face = face();
-        let set = set_text(&request(&face, "H", Rect::new(0, 0, 1000, 100)));
-        let h_advance = face.shape("H", None)[0].advance as f32;
-        let expected = h_advance * set.size / face.units_per_em;
+        let face = &[&face][..];
+        let set = set_text(&request(face, "H", Rect::new(0, 0, 1000, 100)));
+        let h_advance = face[0].shape("H", None)[0].advance as f32;
+        let expected = h_advance * set.size / face[0].units_per_em;
         assert!((set.lines[0].width - expected).abs() < 0.01);
     }
 
     #[test]
     fn balanced_lines_avoid_a_lonely_last_word() {
         let face = face();
+        let face = &[&face][..];
         let mut req = request(
-            &face,
+            face,
             "Fresh roasted coffee delivered to your door",
             Rect::new(0, 0, 300, 400),
         );
@@ -457,8 +476,9 @@ mod tests {
     #[test]
     fn never_below_min_size_and_says_so() {
         let face = face();
+        let face = &[&face][..];
         let set = set_text(&request(
-            &face,
+            face,
             "A headline far too long for a tiny box anyway",
             Rect::new(0, 0, 60, 16),
         ));

@@ -228,13 +228,7 @@ fn resolve_color(color: TextColor, canvas: &RgbImage, behind: Rect, kit: &BrandK
 
 /// The coverage of a text layer's glyphs.
 fn block_mask(block: &TextBlock, kit: &BrandKit) -> Mask {
-    text::text_mask(
-        block.face.face(kit),
-        block.size,
-        &block.lines,
-        block.lang.as_deref(),
-        block.ink,
-    )
+    text::text_mask(&block.face.stack(kit), block.size, &block.lines, block.ink)
 }
 
 /// A rounded rectangle with an anti-aliased edge (signed distance, 1 px ramp).

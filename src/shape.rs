@@ -1,0 +1,254 @@
+//! Text as a browser sets it: each grapheme cluster drawn by the first brand
+//! font that has all its glyphs (SPEC §2 `fonts.fallback`), right-to-left
+//! runs ordered by the Unicode bidirectional algorithm (UAX #9), one script
+//! per shaping run (UAX #24), shaped by HarfRust, and line-break
+//! opportunities by UAX #14 with dictionary segmentation for Thai.
+//!
+//! Widths are in ems, so one shaping serves every size the fitter tries.
+
+use std::ops::Range;
+use std::str::FromStr;
+
+use icu_segmenter::LineSegmenter;
+use unicode_bidi::{BidiInfo, Level};
+use unicode_script::{Script, UnicodeScript};
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::font::Face;
+
+/// One glyph of a shaped line, in visual order, positions in ems.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    /// Index of its face in the font stack.
+    pub face: usize,
+    /// Glyph id in that face (0 only for a character no font has).
+    pub id: u16,
+    /// Byte offset in the text of the cluster it belongs to.
+    pub cluster: u32,
+    /// Pen advance.
+    pub advance: f32,
+    /// Offset from the pen, right.
+    pub dx: f32,
+    /// Offset from the pen, up.
+    pub dy: f32,
+}
+
+/// A shaped run of text: glyphs left to right.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Shaped {
+    /// Glyphs in visual order.
+    pub glyphs: Vec<Glyph>,
+    /// True when the paragraph reads right to left.
+    pub rtl: bool,
+    /// Characters no font in the stack can draw, in order of appearance.
+    pub missing: Vec<char>,
+}
+
+impl Shaped {
+    /// Total advance in ems.
+    pub fn width(&self) -> f32 {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
+
+    /// Advance of the glyphs whose cluster starts in `range`, in ems.
+    pub fn width_of(&self, range: Range<usize>) -> f32 {
+        self.glyphs
+            .iter()
+            .filter(|g| range.contains(&(g.cluster as usize)))
+            .map(|g| g.advance)
+            .sum()
+    }
+
+    /// The faces the glyphs use, in stack order.
+    pub fn faces_used(&self) -> Vec<usize> {
+        let mut used: Vec<usize> = self.glyphs.iter().map(|g| g.face).collect();
+        used.sort_unstable();
+        used.dedup();
+        used
+    }
+}
+
+/// True for languages written right to left (BCP 47 primary subtag).
+pub fn is_rtl_language(lang: &str) -> bool {
+    let primary = lang.split(['-', '_']).next().unwrap_or("");
+    matches!(
+        primary.to_ascii_lowercase().as_str(),
+        "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb"
+    )
+}
+
+/// Shapes `text` with the font stack `faces` (primary first). The paragraph
+/// direction comes from `lang` when it names a right-to-left language, else
+/// from the first strong character (UAX #9 P2–P3).
+pub fn shape(text: &str, faces: &[&Face], lang: Option<&str>) -> Shaped {
+    let (face_of, missing) = choose_faces(text, faces);
+    let base = lang.filter(|l| is_rtl_language(l)).map(|_| Level::rtl());
+    let bidi = BidiInfo::new(text, base);
+    let mut glyphs = Vec::new();
+    let mut rtl = false;
+    for (i, para) in bidi.paragraphs.iter().enumerate() {
+        if i == 0 {
+            rtl = para.level.is_rtl();
+        }
+        let (levels, runs) = bidi.visual_runs(para, para.range.clone());
+        for run in runs {
+            let level = levels[run.start];
+            let mut pieces = split_run(text, run, &face_of);
+            if level.is_rtl() {
+                pieces.reverse();
+            }
+            for (range, face, script) in pieces {
+                let f = faces[face];
+                let em = 1.0 / f.units_per_em;
+                let shaped = f.shape_run(&text[range.clone()], lang, level.is_rtl(), script);
+                glyphs.extend(shaped.into_iter().map(|g| Glyph {
+                    face,
+                    id: g.id,
+                    cluster: g.cluster + range.start as u32,
+                    advance: g.advance as f32 * em,
+                    dx: g.dx as f32 * em,
+                    dy: g.dy as f32 * em,
+                }));
+            }
+        }
+    }
+    Shaped {
+        glyphs,
+        rtl,
+        missing,
+    }
+}
+
+/// Where lines may break: byte offsets after which a line can end (UAX #14,
+/// Thai and other scripts without spaces by dictionary), excluding 0 and
+/// including `text.len()`.
+pub fn break_opportunities(text: &str) -> Vec<usize> {
+    LineSegmenter::new_auto(Default::default())
+        .segment_str(text)
+        .filter(|&b| b > 0)
+        .collect()
+}
+
+/// Characters that need no glyph of their own (joiners, variation
+/// selectors, bidi controls): they never decide the font.
+fn ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0x00AD | 0x034F | 0x061C | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2069
+        | 0xFE00..=0xFE0F | 0xFEFF | 0xE0100..=0xE01EF)
+}
+
+/// The face for each byte (by grapheme cluster) and the characters none
+/// can draw. A cluster of only neutral characters (spaces, punctuation,
+/// digits) stays with the previous cluster's face when that face has them,
+/// so a run is not split by a space, as browsers do.
+fn choose_faces(text: &str, faces: &[&Face]) -> (Vec<usize>, Vec<char>) {
+    let mut face_of = vec![0usize; text.len()];
+    let mut missing: Vec<char> = Vec::new();
+    let mut previous: Option<usize> = None;
+    for (start, cluster) in text.grapheme_indices(true) {
+        let needed: Vec<char> = cluster
+            .chars()
+            .filter(|&c| !ignorable(c) && !c.is_control())
+            .collect();
+        let covers = |f: usize| needed.iter().all(|&c| faces[f].has_char(c));
+        let neutral = needed
+            .iter()
+            .all(|c| matches!(c.script(), Script::Common | Script::Inherited));
+        let face = match previous.filter(|&p| neutral && covers(p)) {
+            Some(p) => p,
+            None => match (0..faces.len()).find(|&f| covers(f)) {
+                Some(f) => f,
+                None => {
+                    for &c in &needed {
+                        if !faces.iter().any(|f| f.has_char(c)) && !missing.contains(&c) {
+                            missing.push(c);
+                        }
+                    }
+                    // Draw what can be drawn with the face that has most of it.
+                    (0..faces.len())
+                        .max_by_key(|&f| {
+                            (
+                                needed.iter().filter(|&&c| faces[f].has_char(c)).count(),
+                                usize::MAX - f,
+                            )
+                        })
+                        .unwrap_or(0)
+                }
+            },
+        };
+        face_of[start..start + cluster.len()].fill(face);
+        previous = Some(face);
+    }
+    (face_of, missing)
+}
+
+/// A bidi run split where the face or the script changes, in logical order.
+fn split_run(
+    text: &str,
+    run: Range<usize>,
+    face_of: &[usize],
+) -> Vec<(Range<usize>, usize, Option<Script>)> {
+    let mut pieces: Vec<(Range<usize>, usize, Option<Script>)> = Vec::new();
+    for (i, c) in text[run.clone()].char_indices() {
+        let at = run.start + i;
+        let face = face_of[at];
+        let script = Some(c.script()).filter(|s| !matches!(s, Script::Common | Script::Inherited));
+        match pieces.last_mut() {
+            Some((range, f, s))
+                if *f == face && (script.is_none() || s.is_none() || *s == script) =>
+            {
+                range.end = at + c.len_utf8();
+                if s.is_none() {
+                    *s = script;
+                }
+            }
+            _ => pieces.push((at..at + c.len_utf8(), face, script)),
+        }
+    }
+    pieces
+}
+
+/// HarfRust's script for a Unicode script (by its ISO 15924 code).
+pub fn harfrust_script(script: Script) -> Option<harfrust::Script> {
+    let code = script.short_name();
+    let bytes: [u8; 4] = code.as_bytes().try_into().ok()?;
+    harfrust::Script::from_iso15924_tag(harfrust::Tag::new(&bytes))
+}
+
+/// HarfRust's language for a BCP 47 tag.
+pub fn harfrust_language(lang: &str) -> Option<harfrust::Language> {
+    harfrust::Language::from_str(lang).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::font::fixture_face;
+
+    #[test]
+    fn rtl_languages() {
+        assert!(is_rtl_language("ar"));
+        assert!(is_rtl_language("he-IL"));
+        assert!(!is_rtl_language("en"));
+        assert!(!is_rtl_language("hi"));
+    }
+
+    #[test]
+    fn latin_words_break_at_spaces_and_cjk_between_ideographs() {
+        assert_eq!(break_opportunities("Spring blend"), vec![7, 12]);
+        // 春のブレンド。: a break after each ideograph or kana, but the
+        // full stop stays with the character before it.
+        let ja = "春のブレンド。";
+        let breaks = break_opportunities(ja);
+        assert_eq!(*breaks.last().unwrap(), ja.len());
+        assert!(!breaks.contains(&ja.rfind('。').unwrap()));
+        assert!(breaks.len() >= 4, "{breaks:?}");
+    }
+
+    #[test]
+    fn a_character_no_font_has_is_reported() {
+        let face = fixture_face("Inter-Bold.otf");
+        let shaped = shape("Hi 日", &[&face], None);
+        assert_eq!(shaped.missing, vec!['日']);
+    }
+}
