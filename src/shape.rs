@@ -10,6 +10,7 @@ use std::ops::Range;
 use std::str::FromStr;
 
 use icu_segmenter::LineSegmenter;
+use icu_segmenter::options::{LineBreakOptions, LineBreakWordOption};
 use unicode_bidi::{BidiInfo, Level};
 use unicode_script::{Script, UnicodeScript};
 use unicode_segmentation::UnicodeSegmentation;
@@ -70,11 +71,18 @@ impl Shaped {
 
 /// True for languages written right to left (BCP 47 primary subtag).
 pub fn is_rtl_language(lang: &str) -> bool {
-    let primary = lang.split(['-', '_']).next().unwrap_or("");
     matches!(
-        primary.to_ascii_lowercase().as_str(),
+        primary_subtag(lang).as_str(),
         "ar" | "he" | "iw" | "fa" | "ur" | "yi" | "ps" | "sd" | "ug" | "dv" | "ckb"
     )
+}
+
+/// The language subtag of a BCP 47 tag, lower case.
+fn primary_subtag(lang: &str) -> String {
+    lang.split(['-', '_'])
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase()
 }
 
 /// Shapes `text` with the font stack `faces` (primary first). The paragraph
@@ -121,9 +129,14 @@ pub fn shape(text: &str, faces: &[&Face], lang: Option<&str>) -> Shaped {
 
 /// Where lines may break: byte offsets after which a line can end (UAX #14,
 /// Thai and other scripts without spaces by dictionary), excluding 0 and
-/// including `text.len()`.
-pub fn break_opportunities(text: &str) -> Vec<usize> {
-    LineSegmenter::new_auto(Default::default())
+/// including `text.len()`. Korean keeps its words whole and breaks at
+/// spaces (CSS `word-break: keep-all`), as Korean typesetting does.
+pub fn break_opportunities(text: &str, lang: Option<&str>) -> Vec<usize> {
+    let mut options = LineBreakOptions::default();
+    if lang.is_some_and(|l| primary_subtag(l) == "ko") {
+        options.word_option = Some(LineBreakWordOption::KeepAll);
+    }
+    LineSegmenter::new_auto(options)
         .segment_str(text)
         .filter(|&b| b > 0)
         .collect()
@@ -235,14 +248,23 @@ mod tests {
 
     #[test]
     fn latin_words_break_at_spaces_and_cjk_between_ideographs() {
-        assert_eq!(break_opportunities("Spring blend"), vec![7, 12]);
+        assert_eq!(break_opportunities("Spring blend", None), vec![7, 12]);
         // 春のブレンド。: a break after each ideograph or kana, but the
         // full stop stays with the character before it.
         let ja = "春のブレンド。";
-        let breaks = break_opportunities(ja);
+        let breaks = break_opportunities(ja, Some("ja"));
         assert_eq!(*breaks.last().unwrap(), ja.len());
         assert!(!breaks.contains(&ja.rfind('。').unwrap()));
         assert!(breaks.len() >= 4, "{breaks:?}");
+        // Korean breaks between words only.
+        assert_eq!(break_opportunities("꽃다발 보기", Some("ko")), vec![10, 16]);
+        // Thai has no spaces: the dictionary finds the words.
+        let th = "สวัสดีชาวโลก";
+        let breaks = break_opportunities(th, Some("th"));
+        assert!(
+            breaks.len() >= 2 && *breaks.last().unwrap() == th.len(),
+            "{breaks:?}"
+        );
     }
 
     #[test]

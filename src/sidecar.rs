@@ -32,6 +32,11 @@ pub struct Sidecar {
     /// How the file was encoded (brandfit extension).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<Encoding>,
+    /// BCP 47 language of the copy (brandfit extension): the checker
+    /// expects a mirrored logo corner for right-to-left copy when the brand
+    /// sets `logo.mirror_rtl`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 /// One drawn layer.
@@ -177,6 +182,7 @@ impl Sidecar {
                 quality: encoded.quality,
                 palette: encoded.palette,
             }),
+            lang: layout.texts.iter().find_map(|t| t.lang.clone()),
         }
     }
 

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use image::RgbImage;
 use serde::Serialize;
 
-use crate::geom::Rect;
+use crate::geom::{Corner, Rect};
 use crate::kit::BrandKit;
 use crate::layout::arrange::{BrandGeometry, logo_box};
 use crate::sidecar::Sidecar;
@@ -283,10 +283,11 @@ impl<'a> Checker<'a> {
         // The logo search, the logo-independent half of the colour analysis
         // and the text rules need nothing from each other: one image is
         // checked on as many threads as are idle (rayon steals the work).
+        let corner = brand.logo_corner(sidecar.as_ref().and_then(|s| s.lang.as_deref()));
         let ((found, smoothness), text_checks) = rayon::join(
             || {
                 rayon::join(
-                    || self.find_logo(img, &target),
+                    || self.find_logo(img, &target, corner),
                     || color::Smoothness::new(img),
                 )
             },
@@ -295,6 +296,7 @@ impl<'a> Checker<'a> {
         checks.extend(placement::logo_rules(
             found.as_ref(),
             brand,
+            corner,
             &self.model,
             safe,
         ));
@@ -329,18 +331,18 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn find_logo(&self, img: &RgbImage, target: &Format) -> Option<LogoMatch> {
+    fn find_logo(&self, img: &RgbImage, target: &Format, corner: Corner) -> Option<LogoMatch> {
         let pyramid = Plane::luma(img).pyramid(8);
         let rules = &self.kit.brand.logo;
         let safe = target.safe_area();
         let geometry = BrandGeometry {
             logo: rules,
             logo_aspect: self.model.aspect,
-            corner: rules.corner,
+            corner,
             min_size: self.kit.brand.fonts.min_size,
         };
         let expected_w = logo_box(target, geometry).map_or(safe.w as f32 * 0.2, |r| r.w as f32);
-        let area = placement::corner_quadrant(safe, rules.corner);
+        let area = placement::corner_quadrant(safe, corner);
         logo::find(&pyramid, &self.model, Some(SearchHint { area, expected_w }))
     }
 }

@@ -51,6 +51,7 @@ fn quadrant_of(safe: Rect, r: Rect, brand: Corner, margin: i32) -> Corner {
 pub fn logo_rules(
     found: Option<&LogoMatch>,
     brand: &Brand,
+    corner: Corner,
     model: &LogoModel,
     safe: Rect,
 ) -> Vec<Finding> {
@@ -85,7 +86,6 @@ pub fn logo_rules(
         .at(r),
     ];
 
-    let corner = rules.corner;
     let actual = quadrant_of(safe, r, corner, rules.margin as i32);
     let in_corner = actual == corner && safe.contains(r);
     out.push(

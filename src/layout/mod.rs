@@ -116,7 +116,7 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
     let geometry = BrandGeometry {
         logo: &brand.logo,
         logo_aspect: kit.logo.aspect(),
-        corner: brand.logo.corner,
+        corner: brand.logo_corner(copy.lang.as_deref()),
         min_size: brand.fonts.min_size,
     };
     let present = Present {
@@ -248,7 +248,14 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
             let w = (label_w + 2 * pad_x).min(region.w);
             let h = ((label.size * HEADLINE_LEADING).ceil() as i32 + 2 * pad_y).min(region.h);
             let y = region.y + (region.h - h) / 2;
-            let rect = Rect::new(region.x, y, w, h);
+            // The button sits at the start of its region: the right for
+            // right-to-left copy.
+            let x = if label.rtl {
+                region.right() - w
+            } else {
+                region.x
+            };
+            let rect = Rect::new(x, y, w, h);
             let label_region = Rect::from_edges(
                 rect.x + pad_x,
                 rect.y + pad_y,

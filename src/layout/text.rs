@@ -117,7 +117,7 @@ impl<'a> Measured<'a> {
         let shaped = shape(text, faces, lang);
         let mut words = Vec::new();
         let mut start = 0;
-        for end in break_opportunities(text) {
+        for end in break_opportunities(text, lang) {
             let segment = &text[start..end];
             let body = segment.trim_end().len();
             if body > 0 {

@@ -110,15 +110,18 @@ fn legibility_scrim(
 ) -> Option<(Rgb, f32)> {
     let bounds = Rect::new(0, 0, canvas.width() as i32, canvas.height() as i32);
     let pad = (block.size * 0.45).round() as i32;
+    // Full strength over the text and the few pixels around it that the
+    // legibility measure looks at; feathered out beyond, inside the region
+    // (but never short of the core: tall Arabic or Devanagari ink may reach
+    // past the region's edge).
+    let core = block.ink.inset(-3);
     let area = block
         .ink
         .inset(-pad)
         .intersect(block.region.inset(-2))
+        .union(core)
         .intersect(bounds);
     let feather = (block.size * 0.35).max(2.0);
-    // Full strength over the text and the few pixels around it that the
-    // legibility measure looks at; feathered out beyond.
-    let core = block.ink.inset(-3);
     let weight = |x: i32, y: i32| {
         if core.contains(Rect::new(x, y, 1, 1)) {
             return 1.0;

@@ -113,6 +113,16 @@ impl TextRules {
 }
 
 impl Brand {
+    /// The logo corner for copy in `lang`: mirrored for a right-to-left
+    /// language when the brand sets `logo.mirror_rtl`.
+    pub fn logo_corner(&self, lang: Option<&str>) -> crate::geom::Corner {
+        if self.logo.mirror_rtl && lang.is_some_and(crate::shape::is_rtl_language) {
+            self.logo.corner.mirrored()
+        } else {
+            self.logo.corner
+        }
+    }
+
     /// Reads and validates a brand guide.
     pub fn load(path: &Path) -> Result<Brand> {
         Brand::from_source(&Source::read(path)?)
