@@ -243,6 +243,9 @@ fn build_renders_and_checks_and_the_examples_pass() {
         root.join("examples/bloom-season/creative.toml")
             .to_str()
             .unwrap(),
+        root.join("examples/bloom-world/creative.toml")
+            .to_str()
+            .unwrap(),
         "-o",
         dir.path().join("out").to_str().unwrap(),
         "--report",
@@ -266,5 +269,55 @@ fn build_renders_and_checks_and_the_examples_pass() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert_eq!(json["summary"]["images"], 33);
+    assert_eq!(json["summary"]["images"], 33 + 16);
+    // The Arabic variant mirrors the logo (bloom sets logo.mirror_rtl) and
+    // its sidecar says so; no variant misses a glyph.
+    let ar: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            dir.path()
+                .join("out/bloom-world/ar/facebook-feed.layout.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(ar["lang"], "ar");
+    let logo = ar["layers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["role"] == "logo")
+        .unwrap();
+    assert!(logo["box"]["x"].as_i64().unwrap() > 600, "{logo}");
+}
+
+#[test]
+fn a_character_no_brand_font_has_fails_text_glyphs_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let photo = common::root().join("examples/spring-blend/coffee.jpg");
+    let creative = common::write_creative(
+        dir.path(),
+        "bloom",
+        &format!(
+            "formats = [\"medium-rectangle\"]\n[background]\nimage = {:?}\n[headline]\ntext = \"Summer ზაფხული\"\ncolor = \"paper\"\n",
+            photo.display().to_string()
+        ),
+    );
+    let out = dir.path().join("out");
+    let o = brandfit(&[
+        "build",
+        creative.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        text.contains("text.glyphs") && text.contains("U+10D6"),
+        "{text}"
+    );
+    let sidecar = std::fs::read_to_string(out.join("t/medium-rectangle.layout.json")).unwrap();
+    assert!(
+        sidecar.contains("\"missing_glyphs\": [\n        \"ზ\""),
+        "{sidecar}"
+    );
 }
