@@ -50,6 +50,39 @@ fn bench(c: &mut Criterion) {
         });
     }
 
+    // The text stage's share of a 1200x628 render: layout (shaping, line
+    // breaking, fitting) and the glyph coverage masks, in English and Arabic.
+    for (file, variant) in [
+        ("examples/bloom-season/creative.toml", 0),
+        ("examples/bloom-world/creative.toml", 2),
+    ] {
+        let creative = Creative::load(&root.join(file)).unwrap();
+        let kit = BrandKit::load(creative.brand.clone()).unwrap();
+        let v = &creative.variants[variant];
+        let format = creative.brand.format("facebook-feed").unwrap();
+        let copy = creative.copy_for(Some(v), &format);
+        let l = layout(&copy, &kit, &format).unwrap();
+        c.bench_function(&format!("text masks facebook-feed {}", v.id), |b| {
+            b.iter(|| {
+                let labels = l.cta.iter().map(|c| &c.label);
+                l.texts
+                    .iter()
+                    .chain(labels)
+                    .map(|t| {
+                        let stack = t.face.stack(&kit);
+                        brandfit::raster::text::text_mask(&stack, t.size, &t.lines, t.ink)
+                    })
+                    .count()
+            })
+        });
+        c.bench_function(&format!("layout facebook-feed {}", v.id), |b| {
+            b.iter(|| layout(&copy, &kit, &format).unwrap())
+        });
+        c.bench_function(&format!("raster facebook-feed {}", v.id), |b| {
+            b.iter(|| render(&l, &kit, Some(&master)))
+        });
+    }
+
     // The whole job for the four seed formats in one process (decode once, share).
     let creative = Arc::new(creative);
     let opts = RenderOptions {

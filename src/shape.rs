@@ -89,6 +89,38 @@ fn primary_subtag(lang: &str) -> String {
 /// direction comes from `lang` when it names a right-to-left language, else
 /// from the first strong character (UAX #9 P2–P3).
 pub fn shape(text: &str, faces: &[&Face], lang: Option<&str>) -> Shaped {
+    // Every format of a creative sets the same copy, and fitting measures
+    // the same lines again: shaped runs are cached per thread, keyed by the
+    // text, the font files (and face indices) and the language.
+    type Key = (String, Vec<(std::path::PathBuf, u32)>, Option<String>);
+    thread_local! {
+        static CACHE: std::cell::RefCell<std::collections::HashMap<Key, Shaped>> =
+            Default::default();
+    }
+    let key: Key = (
+        text.to_string(),
+        faces
+            .iter()
+            .map(|f| (f.source.file.clone(), f.source.index))
+            .collect(),
+        lang.map(str::to_string),
+    );
+    if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return hit;
+    }
+    let shaped = shape_uncached(text, faces, lang);
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        // A bound on memory for long batches: start afresh when it is full.
+        if c.len() >= 4096 {
+            c.clear();
+        }
+        c.insert(key, shaped.clone());
+    });
+    shaped
+}
+
+fn shape_uncached(text: &str, faces: &[&Face], lang: Option<&str>) -> Shaped {
     let (face_of, missing) = choose_faces(text, faces);
     let base = lang.filter(|l| is_rtl_language(l)).map(|_| Level::rtl());
     let bidi = BidiInfo::new(text, base);
