@@ -1,5 +1,6 @@
 //! Brand fonts: loading, shaping with HarfRust (kerning, ligatures) and the
-//! metrics layout needs. Glyphs are drawn by id with ab_glyph in `raster`.
+//! metrics layout needs. Runs are put together in `crate::shape`; glyphs are
+//! drawn by id with ab_glyph (`layout::text::outlined`).
 
 use std::path::Path;
 use std::str::FromStr;
@@ -175,32 +176,6 @@ impl Face {
     /// The outline font, for drawing glyphs by id.
     pub fn outlines(&self) -> &FontArc {
         &self.outlines
-    }
-
-    /// The outlines of shaped glyphs set on a baseline from pen position
-    /// `x`, at `size` px per em: what the rasteriser covers, and what the
-    /// layout measures as ink.
-    pub fn outlined<'a>(
-        &'a self,
-        glyphs: &'a [ShapedGlyph],
-        size: f32,
-        x: f32,
-        baseline: f32,
-    ) -> impl Iterator<Item = ab_glyph::OutlinedGlyph> + 'a {
-        let scale = self.scale(size);
-        let px_scale = self.px_scale(size);
-        let mut pen = x;
-        glyphs.iter().filter_map(move |g| {
-            let position =
-                ab_glyph::point(pen + g.dx as f32 * scale, baseline - g.dy as f32 * scale);
-            pen += g.advance as f32 * scale;
-            let glyph = ab_glyph::Glyph {
-                id: ab_glyph::GlyphId(g.id),
-                scale: px_scale,
-                position,
-            };
-            self.outlines.outline_glyph(glyph)
-        })
     }
 
     /// True when the face maps `c` to a real glyph.
