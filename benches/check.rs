@@ -9,7 +9,8 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use brandfit::check::{CheckOptions, Checker, format, read_sidecar};
+use brandfit::check::plane::Plane;
+use brandfit::check::{CheckOptions, Checker, color, format, read_sidecar, text};
 use brandfit::job::{Assets, RenderOptions, run, tasks};
 use brandfit::kit::BrandKit;
 use brandfit::spec::Creative;
@@ -35,6 +36,26 @@ fn bench(c: &mut Criterion) {
     let written: Vec<_> = t.iter().map(|t| run(t, &assets, &opts).unwrap()).collect();
     let kit = BrandKit::load(creative.brand.clone()).unwrap();
     let checker = Checker::new(&kit, CheckOptions::default());
+
+    // The stages of a story check, one at a time on one thread (the logo
+    // search is what remains of the single-threaded total).
+    let story = written
+        .iter()
+        .find(|o| o.format == "instagram-story")
+        .unwrap();
+    let decoded = format::decode(&std::fs::read(&story.image).unwrap(), u64::MAX).unwrap();
+    let img = &decoded.image;
+    let sidecar = read_sidecar(&story.image).and_then(Result::ok);
+    let allowed: Vec<_> = kit.brand.allowed_colors().collect();
+    c.bench_function("stage luma pyramid instagram-story", |b| {
+        b.iter(|| Plane::luma(img).pyramid(8))
+    });
+    c.bench_function("stage flat areas instagram-story", |b| {
+        b.iter(|| color::flat_areas(img, None, 0.002, &allowed))
+    });
+    c.bench_function("stage text rules instagram-story", |b| {
+        b.iter(|| text::rules(img, sidecar.as_ref(), &kit))
+    });
 
     for o in &written {
         let name = &o.format;

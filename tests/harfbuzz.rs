@@ -76,26 +76,34 @@ fn have(tool: &str) -> bool {
     found
 }
 
-/// hb-shape's glyphs: (id, cluster, x advance, x offset, y offset), in font units.
-fn hb_shape(file: &Path, index: u32, lang: &str, text: &str) -> Vec<(u16, u32, i32, i32, i32)> {
-    let out = Command::new("hb-shape")
+/// Runs a HarfBuzz tool on one line of `text` in face `index` of `file`,
+/// with `args` before the font; its standard output.
+fn hb(tool: &str, file: &str, index: u32, lang: &str, args: &[&str], text: &str) -> Vec<u8> {
+    let out = Command::new(tool)
         .arg(format!("--face-index={index}"))
         .arg(format!("--language={lang}"))
-        .args([
-            "--output-format=json",
-            "--no-glyph-names",
-            "--utf8-clusters",
-        ])
-        .arg(file)
+        .args(args)
+        .arg(font_path(file))
         .arg(text)
         .output()
         .unwrap();
     assert!(
         out.status.success(),
-        "{}",
+        "{tool}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    out.stdout
+}
+
+/// hb-shape's glyphs: (id, cluster, x advance, x offset, y offset), in font units.
+fn hb_shape(file: &str, index: u32, lang: &str, text: &str) -> Vec<(u16, u32, i32, i32, i32)> {
+    let args = [
+        "--output-format=json",
+        "--no-glyph-names",
+        "--utf8-clusters",
+    ];
+    let stdout = hb("hb-shape", file, index, lang, &args, text);
+    let json: serde_json::Value = serde_json::from_slice(&stdout).unwrap();
     json.as_array()
         .unwrap()
         .iter()
@@ -134,7 +142,7 @@ fn shaping_matches_hb_shape_in_every_script() {
                 (g.id, g.cluster, u(g.advance), u(g.dx), u(g.dy))
             })
             .collect();
-        let theirs = hb_shape(&font_path(file), index, lang, text);
+        let theirs = hb_shape(file, index, lang, text);
         assert_eq!(ours, theirs, "{lang} ({file}): {text}");
     }
 }
@@ -223,21 +231,15 @@ fn rendered_ink_matches_hb_view() {
             .filter(|&(x, y)| cover[(y * ink.w + x) as usize] >= 0.5)
             .collect();
         let png = dir.path().join(format!("{lang}.png"));
-        let out = Command::new("hb-view")
-            .arg(format!("--face-index={index}"))
-            .arg(format!("--language={lang}"))
-            .arg(format!("--font-size={size}"))
-            .args(["--margin=16", "--output-format=png", "-o"])
-            .arg(&png)
-            .arg(font_path(file))
-            .arg(text)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let font_size = format!("--font-size={size}");
+        let args = [
+            font_size.as_str(),
+            "--margin=16",
+            "--output-format=png",
+            "-o",
+            png.to_str().unwrap(),
+        ];
+        hb("hb-view", file, index, lang, &args, text);
         let (theirs_box, theirs) = ink_of_png(&png);
         let ours_box = bbox(&ours);
         let width_error = (ours_box.w - theirs_box.w).abs() as f32 / theirs_box.w as f32;

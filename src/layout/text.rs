@@ -139,33 +139,33 @@ impl<'a> Measured<'a> {
         }
     }
 
-    /// Greedy wrap into lines no wider than `max` units; `None` when a
+    /// Greedy wrap into lines no wider than `max` ems; `None` when a
     /// single word is wider.
     fn wrap(&self, max: f32) -> Option<Vec<(usize, usize)>> {
-        let mut lines = Vec::new();
-        let mut first = 0;
+        self.words
+            .iter()
+            .all(|w| w.width <= max)
+            .then(|| self.greedy(max))
+    }
+
+    /// Greedy wrap into lines of at most `max` ems, except that a word
+    /// wider than that sits on a line of its own.
+    fn greedy(&self, max: f32) -> Vec<(usize, usize)> {
+        let mut lines: Vec<(usize, usize)> = Vec::new();
         let mut width = 0.0;
         for (i, w) in self.words.iter().enumerate() {
-            if w.width > max {
-                return None;
-            }
-            if i > first {
-                let gap = self.words[i - 1].space_after;
-                if width + gap + w.width > max {
-                    lines.push((first, i - 1));
-                    first = i;
-                    width = w.width;
-                    continue;
+            match lines.last_mut() {
+                Some(line) if width + self.words[i - 1].space_after + w.width <= max => {
+                    line.1 = i;
+                    width += self.words[i - 1].space_after + w.width;
                 }
-                width += gap + w.width;
-            } else {
-                width = w.width;
+                _ => {
+                    lines.push((i, i));
+                    width = w.width;
+                }
             }
         }
-        if !self.words.is_empty() {
-            lines.push((first, self.words.len() - 1));
-        }
-        Some(lines)
+        lines
     }
 
     fn line_text(&self, (a, b): (usize, usize)) -> &'a str {
@@ -254,21 +254,7 @@ fn truncated_lines(m: &Measured, req: &TextRequest, size: f32) -> Vec<String> {
         .unwrap_or(1);
     let width_of = |s: &str| shape(s, req.faces, req.lang).width() * size;
     let max = req.region.w as f32 / size;
-    // Greedy, with any word wider than the region on a line of its own.
-    let mut lines: Vec<(usize, usize)> = Vec::new();
-    let mut width = 0.0;
-    for (i, w) in m.words.iter().enumerate() {
-        match lines.last_mut() {
-            Some(line) if width + m.words[i - 1].space_after + w.width <= max => {
-                line.1 = i;
-                width += m.words[i - 1].space_after + w.width;
-            }
-            _ => {
-                lines.push((i, i));
-                width = w.width;
-            }
-        }
-    }
+    let lines = m.greedy(max);
     let mut texts: Vec<String> = lines.iter().map(|&l| m.line_text(l).to_string()).collect();
     let max_w = req.region.w as f32;
     let overflow = texts.len() > fit_lines || texts.iter().any(|l| width_of(l) > max_w);
