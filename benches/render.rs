@@ -62,19 +62,32 @@ fn bench(c: &mut Criterion) {
         let format = creative.brand.format("facebook-feed").unwrap();
         let copy = creative.copy_for(Some(v), &format);
         let l = layout(&copy, &kit, &format).unwrap();
+        let masks = |kit: &BrandKit| {
+            let labels = l.cta.iter().map(|c| &c.label);
+            l.texts
+                .iter()
+                .chain(labels)
+                .map(|t| {
+                    let stack = t.face.stack(kit);
+                    brandfit::raster::text::text_mask(&stack, t.size, &t.lines, t.ink)
+                })
+                .count()
+        };
+        // Warm: every glyph already in its face's cache (the layout put it
+        // there measuring ink). Cold: freshly loaded fonts, every glyph drawn.
         c.bench_function(&format!("text masks facebook-feed {}", v.id), |b| {
-            b.iter(|| {
-                let labels = l.cta.iter().map(|c| &c.label);
-                l.texts
-                    .iter()
-                    .chain(labels)
-                    .map(|t| {
-                        let stack = t.face.stack(&kit);
-                        brandfit::raster::text::text_mask(&stack, t.size, &t.lines, t.ink)
-                    })
-                    .count()
-            })
+            b.iter(|| masks(&kit))
         });
+        c.bench_function(
+            &format!("text masks facebook-feed {} cold glyph cache", v.id),
+            |b| {
+                b.iter_batched_ref(
+                    || BrandKit::load(creative.brand.clone()).unwrap(),
+                    |fresh| masks(fresh),
+                    criterion::BatchSize::LargeInput,
+                )
+            },
+        );
         c.bench_function(&format!("layout facebook-feed {}", v.id), |b| {
             b.iter(|| layout(&copy, &kit, &format).unwrap())
         });

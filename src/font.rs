@@ -1,9 +1,12 @@
-//! Brand fonts: loading, shaping with HarfRust (kerning, ligatures) and the
-//! metrics layout needs. Runs are put together in `crate::shape`; glyphs are
-//! drawn by id with ab_glyph (`layout::text::outlined`).
+//! Brand fonts: loading, shaping with HarfRust (kerning, ligatures), the
+//! metrics layout needs, and rasterised glyphs cached per (font, size). Runs
+//! are put together in `crate::shape`; lines are placed for drawing in
+//! `layout::text::rasterised`.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use ab_glyph::{Font as _, FontArc, FontVec};
 
@@ -24,7 +27,47 @@ pub struct Face {
     pub descent: f32,
     /// OS/2 weight class (400 regular, 700 bold).
     pub weight: u16,
+    glyphs: Mutex<GlyphCache>,
 }
+
+/// Glyph origins are rounded to this fraction of a pixel before drawing, as
+/// browsers do (Skia positions glyphs at quarter pixels), so that a glyph is
+/// rasterised once per phase and reused wherever it falls at that phase.
+pub const SUBPIXELS: i32 = 4;
+
+/// A glyph's anti-aliased coverage at one size and sub-pixel phase.
+#[derive(Debug, PartialEq)]
+pub struct GlyphBitmap {
+    /// Column of the leftmost pixel, relative to the origin's whole pixel.
+    pub left: i32,
+    /// Row of the top pixel, relative to the origin's whole pixel.
+    pub top: i32,
+    /// Width in pixels.
+    pub width: usize,
+    /// Height in pixels.
+    pub height: usize,
+    /// Row-major coverage in 0..=1.
+    pub coverage: Vec<f32>,
+}
+
+/// Rasterised glyphs by (id, size, phase). Outlines without ink (spaces) are
+/// remembered as `None`. Cleared when it outgrows `GLYPH_CACHE_BYTES`; the
+/// bitmaps depend only on the key, so what the cache holds never changes output.
+#[derive(Default)]
+struct GlyphCache {
+    bitmaps: HashMap<GlyphKey, Option<Arc<GlyphBitmap>>>,
+    bytes: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct GlyphKey {
+    id: u16,
+    size_bits: u32,
+    phase: (u8, u8),
+}
+
+/// Coverage kept per face before the cache starts over (f32 per pixel).
+const GLYPH_CACHE_BYTES: usize = 16 << 20;
 
 impl std::fmt::Debug for Face {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -83,6 +126,7 @@ impl Face {
             outlines: FontArc::new(outlines),
             shaping,
             weight,
+            glyphs: Mutex::default(),
         })
     }
 
@@ -178,6 +222,52 @@ impl Face {
         &self.outlines
     }
 
+    /// Glyph `id` at `size` px per em with its origin at `phase` quarter
+    /// pixels right of and below a pixel corner; `None` when it has no ink.
+    /// Rasterised once per (font, size, phase) and shared between threads.
+    pub fn glyph(&self, id: u16, size: f32, phase: (u8, u8)) -> Option<Arc<GlyphBitmap>> {
+        let key = GlyphKey {
+            id,
+            size_bits: size.to_bits(),
+            phase,
+        };
+        let lock = || self.glyphs.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(hit) = lock().bitmaps.get(&key) {
+            return hit.clone();
+        }
+        // Drawn outside the lock: two threads may both draw a glyph, and
+        // both draw the same pixels.
+        let bitmap = self.rasterise(key).map(Arc::new);
+        let bytes = bitmap.as_ref().map_or(0, |b| 4 * b.coverage.len());
+        let mut cache = lock();
+        if cache.bytes + bytes > GLYPH_CACHE_BYTES {
+            *cache = GlyphCache::default();
+        }
+        cache.bytes += bytes;
+        cache.bitmaps.insert(key, bitmap.clone());
+        bitmap
+    }
+
+    fn rasterise(&self, key: GlyphKey) -> Option<GlyphBitmap> {
+        let step = 1.0 / SUBPIXELS as f32;
+        let outlined = self.outlines.outline_glyph(ab_glyph::Glyph {
+            id: ab_glyph::GlyphId(key.id),
+            scale: self.px_scale(f32::from_bits(key.size_bits)),
+            position: ab_glyph::point(key.phase.0 as f32 * step, key.phase.1 as f32 * step),
+        })?;
+        let bounds = outlined.px_bounds();
+        let (width, height) = (bounds.width() as usize, bounds.height() as usize);
+        let mut coverage = vec![0.0; width * height];
+        outlined.draw(|x, y, c| coverage[y as usize * width + x as usize] = c);
+        Some(GlyphBitmap {
+            left: bounds.min.x as i32,
+            top: bounds.min.y as i32,
+            width,
+            height,
+            coverage,
+        })
+    }
+
     /// True when the face maps `c` to a real glyph.
     pub fn has_char(&self, c: char) -> bool {
         self.outlines.glyph_id(c).0 != 0
@@ -237,6 +327,28 @@ mod tests {
         let a: i32 = face.shape("A", None)[0].advance;
         let v: i32 = face.shape("V", None)[0].advance;
         assert!(kerned < a + v, "AV {kerned} vs A+V {}", a + v);
+    }
+
+    #[test]
+    fn cached_glyphs_are_the_glyphs_drawn_fresh() {
+        let face = inter_bold();
+        let id = face.shape("g", None)[0].id;
+        let first = face.glyph(id, 37.5, (3, 0)).unwrap();
+        let again = face.glyph(id, 37.5, (3, 0)).unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "second lookup should hit");
+        let fresh = face
+            .rasterise(GlyphKey {
+                id,
+                size_bits: 37.5f32.to_bits(),
+                phase: (3, 0),
+            })
+            .unwrap();
+        assert_eq!(*first, fresh);
+        // A descender reaches below the baseline; another phase is another bitmap.
+        assert!(first.top + first.height as i32 > 0);
+        assert_ne!(*face.glyph(id, 37.5, (0, 0)).unwrap(), fresh);
+        let space = face.shape(" ", None)[0].id;
+        assert!(face.glyph(space, 37.5, (0, 0)).is_none());
     }
 
     #[test]

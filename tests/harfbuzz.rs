@@ -12,7 +12,7 @@ use std::process::Command;
 use brandfit::font::Face;
 use brandfit::geom::Rect;
 use brandfit::layout::Line;
-use brandfit::layout::text::{ink_box, outlined};
+use brandfit::layout::text::{ink_box, rasterised};
 use brandfit::shape::shape;
 use brandfit::spec::FontRef;
 
@@ -214,17 +214,15 @@ fn rendered_ink_matches_hb_view() {
         // Our coverage, thresholded like theirs.
         let ink = ink_box(&faces, size, &line);
         let mut cover = vec![0f32; (ink.w * ink.h) as usize];
-        for g in outlined(&faces, size, &line) {
-            let b = g.px_bounds();
-            g.draw(|x, y, c| {
+        for g in rasterised(&faces, size, &line) {
+            let b = &g.bitmap;
+            for (i, c) in b.coverage.iter().enumerate() {
                 let (px, py) = (
-                    b.min.x as i32 + x as i32 - ink.x,
-                    b.min.y as i32 + y as i32 - ink.y,
+                    g.x + (i % b.width) as i32 - ink.x,
+                    g.y + (i / b.width) as i32 - ink.y,
                 );
-                if px >= 0 && py >= 0 && px < ink.w && py < ink.h {
-                    cover[(py * ink.w + px) as usize] += c;
-                }
-            });
+                cover[(py * ink.w + px) as usize] += c;
+            }
         }
         let ours: Vec<(i32, i32)> = (0..ink.h)
             .flat_map(|y| (0..ink.w).map(move |x| (x, y)))

@@ -2,7 +2,9 @@
 //! fits its region in the allowed lines, wrapped at word boundaries into
 //! balanced lines, never below the brand's minimum.
 
-use crate::font::Face;
+use std::sync::Arc;
+
+use crate::font::{Face, GlyphBitmap, SUBPIXELS};
 use crate::geom::Rect;
 use crate::shape::{Glyph, Shaped, break_opportunities, shape};
 use unicode_segmentation::UnicodeSegmentation;
@@ -349,40 +351,55 @@ fn place_lines(
     }
 }
 
-/// The outlines of a line's glyphs at `size` px per em, each in its own
-/// face: what the rasteriser covers and what the layout measures as ink.
-/// Glyph 0 (a character no font has) is never drawn: no tofu boxes.
-pub fn outlined<'a>(
+/// One glyph of a line, drawn: its bitmap (from the face's cache) and the
+/// canvas pixel of the bitmap's top-left corner.
+pub struct DrawnGlyph {
+    /// Canvas column of the bitmap's left edge.
+    pub x: i32,
+    /// Canvas row of the bitmap's top edge.
+    pub y: i32,
+    /// Coverage, shared with every other use of this glyph at this size and phase.
+    pub bitmap: Arc<GlyphBitmap>,
+}
+
+/// A line's glyphs at `size` px per em, each in its own face, as the
+/// rasteriser covers them and the layout measures their ink. Origins are
+/// rounded to quarter pixels ([`SUBPIXELS`]). Glyph 0 (a character no font
+/// has) is never drawn: no tofu boxes.
+pub fn rasterised<'a>(
     faces: &'a [&'a Face],
     size: f32,
     line: &'a Line,
-) -> impl Iterator<Item = ab_glyph::OutlinedGlyph> + 'a {
-    use ab_glyph::Font as _;
+) -> impl Iterator<Item = DrawnGlyph> + 'a {
+    let quantise = |v: f32| {
+        let q = (v * SUBPIXELS as f32).round() as i32;
+        (q.div_euclid(SUBPIXELS), q.rem_euclid(SUBPIXELS) as u8)
+    };
     let mut pen = line.x;
     line.glyphs.iter().filter_map(move |g| {
-        let position = ab_glyph::point(pen + g.dx * size, line.baseline - g.dy * size);
+        let (x, phase_x) = quantise(pen + g.dx * size);
+        let (y, phase_y) = quantise(line.baseline - g.dy * size);
         pen += g.advance * size;
         if g.id == 0 {
             return None;
         }
-        let face = faces[g.face];
-        face.outlines().outline_glyph(ab_glyph::Glyph {
-            id: ab_glyph::GlyphId(g.id),
-            scale: face.px_scale(size),
-            position,
+        let bitmap = faces[g.face].glyph(g.id, size, (phase_x, phase_y))?;
+        Some(DrawnGlyph {
+            x: x + bitmap.left,
+            y: y + bitmap.top,
+            bitmap,
         })
     })
 }
 
-/// The pixel box of a line's glyph outlines, as the rasteriser will cover it.
+/// The pixel box of a line's glyphs, as the rasteriser covers it.
 pub fn ink_box(faces: &[&Face], size: f32, line: &Line) -> Rect {
-    outlined(faces, size, line).fold(Rect::default(), |ink, g| {
-        let b = g.px_bounds();
-        ink.union(Rect::from_edges(
-            b.min.x as i32,
-            b.min.y as i32,
-            b.max.x as i32,
-            b.max.y as i32,
+    rasterised(faces, size, line).fold(Rect::default(), |ink, g| {
+        ink.union(Rect::new(
+            g.x,
+            g.y,
+            g.bitmap.width as i32,
+            g.bitmap.height as i32,
         ))
     })
 }

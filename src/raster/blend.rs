@@ -5,6 +5,7 @@
 use image::RgbImage;
 
 use crate::color::{Rgb, to_linear, to_srgb};
+use crate::font::GlyphBitmap;
 use crate::geom::Rect;
 
 /// Coverage of a shape over a rectangle of the canvas, 0..1 per pixel.
@@ -30,6 +31,24 @@ impl Mask {
         if x >= a.x && y >= a.y && x < a.right() && y < a.bottom() {
             let i = ((y - a.y) * a.w + (x - a.x)) as usize;
             self.coverage[i] = (self.coverage[i] + c).min(1.0);
+        }
+    }
+
+    /// Adds a glyph's coverage with its top-left pixel at canvas (x, y),
+    /// clipped to the mask, saturating at 1.
+    pub fn add_bitmap(&mut self, x: i32, y: i32, glyph: &GlyphBitmap) {
+        let a = self.area;
+        let clip = a.intersect(Rect::new(x, y, glyph.width as i32, glyph.height as i32));
+        for row in clip.y..clip.bottom() {
+            let src = (row - y) as usize * glyph.width + (clip.x - x) as usize;
+            let dst = ((row - a.y) * a.w + (clip.x - a.x)) as usize;
+            let n = clip.w as usize;
+            for (d, s) in self.coverage[dst..dst + n]
+                .iter_mut()
+                .zip(&glyph.coverage[src..src + n])
+            {
+                *d = (*d + s).min(1.0);
+            }
         }
     }
 }
