@@ -55,6 +55,7 @@ fn bench(c: &mut Criterion) {
     for (file, variant) in [
         ("examples/bloom-season/creative.toml", 0),
         ("examples/bloom-world/creative.toml", 2),
+        ("examples/bloom-world/creative.toml", 1),
     ] {
         let creative = Creative::load(&root.join(file)).unwrap();
         let kit = BrandKit::load(creative.brand.clone()).unwrap();

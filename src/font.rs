@@ -27,6 +27,9 @@ pub struct Face {
     pub descent: f32,
     /// OS/2 weight class (400 regular, 700 bold).
     pub weight: u16,
+    /// Family name (typographic family when the font has one), to group the
+    /// weights of one family in a fallback chain.
+    pub family: String,
     glyphs: Mutex<GlyphCache>,
 }
 
@@ -117,7 +120,11 @@ impl Face {
         let units_per_em = outlines
             .units_per_em()
             .ok_or_else(|| bad("missing units per em"))?;
-        let weight = os2_weight(outlines.font_data(), source.index).unwrap_or(400);
+        let (weight, family) = {
+            let parsed = ttf_parser::Face::parse(outlines.font_data(), source.index)
+                .map_err(|_| bad("not a valid OpenType font"))?;
+            (parsed.weight().to_number(), family_name(&parsed))
+        };
         Ok(Face {
             source,
             units_per_em,
@@ -126,6 +133,7 @@ impl Face {
             outlines: FontArc::new(outlines),
             shaping,
             weight,
+            family,
             glyphs: Mutex::default(),
         })
     }
@@ -274,26 +282,19 @@ impl Face {
     }
 }
 
-/// The OS/2 `usWeightClass` of face `index` in SFNT (or TTC) data.
-fn os2_weight(data: &[u8], index: u32) -> Option<u16> {
-    let be16 = |o: usize| data.get(o..o + 2).map(|b| u16::from_be_bytes([b[0], b[1]]));
-    let be32 = |o: usize| {
-        data.get(o..o + 4)
-            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
-    };
-    let base = if data.get(0..4) == Some(b"ttcf") {
-        be32(12 + 4 * index as usize)? as usize
-    } else {
-        0
-    };
-    let tables = be16(base + 4)? as usize;
-    (0..tables).find_map(|i| {
-        let record = base + 12 + 16 * i;
-        (data.get(record..record + 4) == Some(b"OS/2"))
-            .then(|| be32(record + 8))
-            .flatten()
-            .and_then(|o| be16(o as usize + 4))
-    })
+/// The typographic family name (name id 16), else the legacy family (id 1),
+/// else empty: a face whose family is unknown is a family of its own.
+fn family_name(face: &ttf_parser::Face) -> String {
+    use ttf_parser::name_id::{FAMILY, TYPOGRAPHIC_FAMILY};
+    [TYPOGRAPHIC_FAMILY, FAMILY]
+        .into_iter()
+        .find_map(|id| {
+            face.names()
+                .into_iter()
+                .filter(|n| n.name_id == id)
+                .find_map(|n| n.to_string())
+        })
+        .unwrap_or_default()
 }
 
 /// A vendored fixture font, for unit tests.
@@ -352,9 +353,14 @@ mod tests {
     }
 
     #[test]
-    fn reads_the_weight_class() {
+    fn reads_the_weight_class_and_family() {
         assert_eq!(inter_bold().weight, 700);
         assert_eq!(fixture_face("Inter-Regular.otf").weight, 400);
+        assert_eq!(inter_bold().family, "Inter");
+        assert_eq!(
+            fixture_face("NotoSansArabic-Regular.ttf").family,
+            "Noto Sans Arabic"
+        );
     }
 
     #[test]

@@ -9,8 +9,8 @@
 use std::ops::Range;
 use std::str::FromStr;
 
-use icu_segmenter::LineSegmenter;
-use icu_segmenter::options::{LineBreakOptions, LineBreakWordOption};
+use icu_segmenter::options::{LineBreakOptions, LineBreakWordOption, WordBreakInvariantOptions};
+use icu_segmenter::{LineSegmenter, WordSegmenter};
 use unicode_bidi::{BidiInfo, Level};
 use unicode_script::{Script, UnicodeScript};
 use unicode_segmentation::UnicodeSegmentation;
@@ -168,10 +168,95 @@ pub fn break_opportunities(text: &str, lang: Option<&str>) -> Vec<usize> {
     if lang.is_some_and(|l| primary_subtag(l) == "ko") {
         options.word_option = Some(LineBreakWordOption::KeepAll);
     }
-    LineSegmenter::new_auto(options)
+    LineSegmenter::new_dictionary(options)
         .segment_str(text)
         .filter(|&b| b > 0)
         .collect()
+}
+
+/// For Japanese and Chinese, the line-break opportunities that also end a
+/// phrase, so that a line breaks between phrases, not inside a word:
+/// "正午までに|街中へ", never "正午ま|でに". Words come from ICU's
+/// dictionary segmenter; in Japanese, particles and endings written in
+/// hiragana stay with the word before them (the bunsetsu), as do runs of
+/// kanji and digits ("8月31日", "送料無料"); in both, punctuation stays with
+/// what precedes it and a currency sign or opening bracket with what
+/// follows. `None` for other languages. Layout falls back to every
+/// opportunity when a phrase is wider than the line.
+pub fn phrase_breaks(text: &str, lang: Option<&str>) -> Option<Vec<usize>> {
+    let primary = primary_subtag(lang?);
+    let japanese = match primary.as_str() {
+        "ja" => true,
+        "zh" => false,
+        _ => return None,
+    };
+    let allowed = break_opportunities(text, lang);
+    let bounds: Vec<usize> = WordSegmenter::new_auto(WordBreakInvariantOptions::default())
+        .segment_str(text)
+        .collect();
+    let only = |seg: &str, f: fn(char) -> bool| !seg.is_empty() && seg.chars().all(f);
+    let han_or_digit = |c: char| c.is_numeric() || c.script() == Script::Han;
+    let mut breaks: Vec<usize> = bounds
+        .windows(3)
+        .filter(|w| {
+            let (prev, seg) = (&text[w[0]..w[1]], &text[w[1]..w[2]]);
+            let attaches = only(seg, |c| trailing_punctuation(c) || c.is_whitespace())
+                || prev.chars().last().is_some_and(leading_punctuation)
+                || (japanese && only(seg, is_kana_ending))
+                || (only(prev, han_or_digit)
+                    && only(seg, han_or_digit)
+                    && (japanese || only(prev, char::is_numeric) || only(seg, char::is_numeric)));
+            !attaches && allowed.contains(&w[1])
+        })
+        .map(|w| w[1])
+        .collect();
+    breaks.push(text.len());
+    Some(breaks)
+}
+
+/// Hiragana and the marks that continue a word: particles, endings, okurigana.
+fn is_kana_ending(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{309F}' | 'ー' | '〜' | '～')
+}
+
+/// Punctuation that stays with the text before it (closing brackets,
+/// commas, stops, and their full-width forms).
+fn trailing_punctuation(c: char) -> bool {
+    !leading_punctuation(c)
+        && (c.is_ascii_punctuation()
+            || matches!(c, '\u{3000}'..='\u{303F}' | '\u{FF01}'..='\u{FF0F}' | '\u{FF1A}'..='\u{FF20}'
+                | '\u{FF3B}'..='\u{FF40}' | '\u{FF5B}'..='\u{FF65}' | '\u{2010}'..='\u{2027}'))
+}
+
+/// Opening brackets, opening quotes and currency signs: they stay with the
+/// text after them.
+fn leading_punctuation(c: char) -> bool {
+    matches!(
+        c,
+        '(' | '['
+            | '{'
+            | '\u{2018}'
+            | '\u{201C}'
+            | '「'
+            | '『'
+            | '（'
+            | '【'
+            | '〈'
+            | '《'
+            | '〔'
+            | '［'
+            | '｛'
+            | '〖'
+            | '〘'
+            | '$'
+            | '€'
+            | '£'
+            | '¥'
+            | '₩'
+            | '＄'
+            | '￥'
+            | '￡'
+    )
 }
 
 /// Characters that need no glyph of their own (joiners, variation
@@ -183,9 +268,11 @@ fn ignorable(c: char) -> bool {
 }
 
 /// The face for each byte (by grapheme cluster) and the characters none
-/// can draw. A cluster of only neutral characters (spaces, punctuation,
-/// digits) stays with the previous cluster's face when that face has them,
-/// so a run is not split by a space, as browsers do.
+/// can draw. A cluster is drawn by the first face of the stack that has all
+/// its characters, as browsers choose (digits and spaces inside Arabic or
+/// Devanagari come from the role's own face when it has them); a cluster
+/// with nothing to draw (a lone joiner or bidi control) stays with the
+/// previous cluster's face.
 fn choose_faces(text: &str, faces: &[&Face]) -> (Vec<usize>, Vec<char>) {
     let mut face_of = vec![0usize; text.len()];
     let mut missing: Vec<char> = Vec::new();
@@ -196,10 +283,7 @@ fn choose_faces(text: &str, faces: &[&Face]) -> (Vec<usize>, Vec<char>) {
             .filter(|&c| !ignorable(c) && !c.is_control())
             .collect();
         let covers = |f: usize| needed.iter().all(|&c| faces[f].has_char(c));
-        let neutral = needed
-            .iter()
-            .all(|c| matches!(c.script(), Script::Common | Script::Inherited));
-        let face = match previous.filter(|&p| neutral && covers(p)) {
+        let face = match previous.filter(|_| needed.is_empty()) {
             Some(p) => p,
             None => match (0..faces.len()).find(|&f| covers(f)) {
                 Some(f) => f,
@@ -304,5 +388,65 @@ mod tests {
         let face = fixture_face("Inter-Bold.otf");
         let shaped = shape("Hi 日", &[&face], None);
         assert_eq!(shaped.missing, vec!['日']);
+    }
+
+    #[test]
+    fn each_cluster_takes_the_first_face_that_has_it() {
+        let latin = fixture_face("NotoSans-Regular.ttf");
+        let arabic = fixture_face("NotoSansArabic-Regular.ttf");
+        let faces = [&latin, &arabic];
+        // "40 يورو": the digits and the space are in the role's face, as a
+        // browser draws them; the Arabic word needs the fallback.
+        let text = "40 \u{064A}\u{0648}\u{0631}\u{0648}";
+        let (face_of, missing) = choose_faces(text, &faces);
+        assert!(missing.is_empty());
+        assert_eq!(&face_of[..3], [0, 0, 0]);
+        assert!(face_of[3..].iter().all(|&f| f == 1));
+        // Shaped, the word's letters join: no isolated forms, glyphs from face 1.
+        let shaped = shape(text, &faces, Some("ar"));
+        assert_eq!(shaped.faces_used(), vec![0, 1]);
+        let isolated = arabic.shape("\u{064A}", None)[0].id;
+        assert!(
+            shaped
+                .glyphs
+                .iter()
+                .all(|g| g.face == 0 || g.id != isolated)
+        );
+    }
+
+    #[test]
+    fn japanese_breaks_between_phrases_not_inside_words() {
+        let pieces = |text: &str, lang| {
+            let breaks = phrase_breaks(text, Some(lang)).unwrap();
+            let mut start = 0;
+            breaks
+                .into_iter()
+                .map(|end| {
+                    let piece = text[start..end].to_string();
+                    start = end;
+                    piece
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            pieces("手作りの花束を、正午までに街中へお届けします。", "ja"),
+            [
+                "手作りの",
+                "花束を、",
+                "正午までに",
+                "街中へ",
+                "お届けします。"
+            ]
+        );
+        assert_eq!(
+            pieces("8月31日まで、€40以上のご注文で送料無料。", "ja"),
+            // No break between "、" and "€" (UAX #14 does not allow one).
+            ["8月31日まで、€40以上の", "ご注文で", "送料無料。"]
+        );
+        assert_eq!(
+            pieces("春季混合咖啡上市，欢迎品尝！", "zh"),
+            ["春季", "混合", "咖啡", "上市，", "欢迎", "品尝！"]
+        );
+        assert!(phrase_breaks("Spring blend", Some("en")).is_none());
     }
 }

@@ -269,25 +269,40 @@ fn build_renders_and_checks_and_the_examples_pass() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert_eq!(json["summary"]["images"], 33 + 16);
-    // The Arabic variant mirrors the logo (bloom sets logo.mirror_rtl) and
-    // its sidecar says so; no variant misses a glyph.
-    let ar: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            dir.path()
-                .join("out/bloom-world/ar/facebook-feed.layout.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    assert_eq!(ar["lang"], "ar");
-    let logo = ar["layers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|l| l["role"] == "logo")
-        .unwrap();
-    assert!(logo["box"]["x"].as_i64().unwrap() > 600, "{logo}");
+    assert_eq!(json["summary"]["images"], 33 + 24);
+    // The Arabic and Hebrew variants mirror the logo (bloom sets
+    // logo.mirror_rtl) and their sidecars say so; no variant misses a glyph.
+    let world = dir.path().join("out/bloom-world");
+    for variant in ["ko", "ja", "ar", "hi", "he", "th"] {
+        for format in [
+            "facebook-feed",
+            "instagram-story",
+            "medium-rectangle",
+            "leaderboard",
+        ] {
+            let sidecar: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(world.join(format!("{variant}/{format}.layout.json")))
+                    .unwrap(),
+            )
+            .unwrap();
+            assert_eq!(sidecar["lang"], variant);
+            let layers = sidecar["layers"].as_array().unwrap();
+            for layer in layers {
+                if let Some(missing) = layer.get("missing_glyphs") {
+                    assert_eq!(
+                        missing.as_array().unwrap().len(),
+                        0,
+                        "{variant} {format}: {layer}"
+                    );
+                }
+            }
+            if format == "facebook-feed" {
+                let logo = layers.iter().find(|l| l["role"] == "logo").unwrap();
+                let right = logo["box"]["x"].as_i64().unwrap() > 600;
+                assert_eq!(right, ["ar", "he"].contains(&variant), "{variant}: {logo}");
+            }
+        }
+    }
 }
 
 #[test]

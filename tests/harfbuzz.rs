@@ -6,13 +6,12 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use brandfit::font::Face;
 use brandfit::geom::Rect;
 use brandfit::layout::Line;
-use brandfit::layout::text::{ink_box, rasterised};
 use brandfit::shape::shape;
 use brandfit::spec::FontRef;
 
@@ -69,11 +68,7 @@ fn face(file: &str, index: u32) -> Face {
 }
 
 fn have(tool: &str) -> bool {
-    let found = Command::new(tool).arg("--version").output().is_ok();
-    if !found {
-        eprintln!("skipped: `{tool}` is not installed (apt-get install libharfbuzz-bin)");
-    }
-    found
+    common::have_tool(tool, "apt-get install libharfbuzz-bin")
 }
 
 /// Runs a HarfBuzz tool on one line of `text` in face `index` of `file`,
@@ -171,28 +166,6 @@ fn right_to_left_copy_keeps_numbers_and_latin_in_reading_order() {
     assert!(pos(0) > zero, "the first Arabic word is rightmost");
 }
 
-/// Dark ink of a PNG on white as a set of pixels, with its bounding box.
-fn ink_of_png(path: &Path) -> (Rect, Vec<(i32, i32)>) {
-    let img = image::open(path).unwrap().to_luma8();
-    let mut pts = Vec::new();
-    for (x, y, p) in img.enumerate_pixels() {
-        if p.0[0] < 128 {
-            pts.push((x as i32, y as i32));
-        }
-    }
-    (bbox(&pts), pts)
-}
-
-fn bbox(pts: &[(i32, i32)]) -> Rect {
-    let (x0, y0) = pts
-        .iter()
-        .fold((i32::MAX, i32::MAX), |a, p| (a.0.min(p.0), a.1.min(p.1)));
-    let (x1, y1) = pts
-        .iter()
-        .fold((i32::MIN, i32::MIN), |a, p| (a.0.max(p.0), a.1.max(p.1)));
-    Rect::from_edges(x0, y0, x1 + 1, y1 + 1)
-}
-
 #[test]
 fn rendered_ink_matches_hb_view() {
     if !have("hb-view") {
@@ -211,23 +184,7 @@ fn rendered_ink_matches_hb_view() {
             baseline: 200.0,
             width: 0.0,
         };
-        // Our coverage, thresholded like theirs.
-        let ink = ink_box(&faces, size, &line);
-        let mut cover = vec![0f32; (ink.w * ink.h) as usize];
-        for g in rasterised(&faces, size, &line) {
-            let b = &g.bitmap;
-            for (i, c) in b.coverage.iter().enumerate() {
-                let (px, py) = (
-                    g.x + (i % b.width) as i32 - ink.x,
-                    g.y + (i / b.width) as i32 - ink.y,
-                );
-                cover[(py * ink.w + px) as usize] += c;
-            }
-        }
-        let ours: Vec<(i32, i32)> = (0..ink.h)
-            .flat_map(|y| (0..ink.w).map(move |x| (x, y)))
-            .filter(|&(x, y)| cover[(y * ink.w + x) as usize] >= 0.5)
-            .collect();
+        let ours = common::line_ink(&faces, size, &line);
         let png = dir.path().join(format!("{lang}.png"));
         let font_size = format!("--font-size={size}");
         let args = [
@@ -238,8 +195,10 @@ fn rendered_ink_matches_hb_view() {
             png.to_str().unwrap(),
         ];
         hb("hb-view", file, index, lang, &args, text);
-        let (theirs_box, theirs) = ink_of_png(&png);
-        let ours_box = bbox(&ours);
+        let picture = image::open(&png).unwrap().to_luma8();
+        let everywhere = Rect::new(0, 0, i32::MAX, i32::MAX);
+        let theirs = common::dark_pixels(&picture, everywhere);
+        let (ours_box, theirs_box) = (common::bbox(&ours), common::bbox(&theirs));
         let width_error = (ours_box.w - theirs_box.w).abs() as f32 / theirs_box.w as f32;
         assert!(
             width_error <= 0.01,
@@ -247,23 +206,7 @@ fn rendered_ink_matches_hb_view() {
             ours_box.w,
             theirs_box.w
         );
-        // Overlap with both inks aligned at their top-left corners, give or
-        // take a pixel: hb-view puts its baseline at a fractional position,
-        // ours is whole-pixel, and thin strokes (Thai) are one or two px wide.
-        let set: std::collections::HashSet<(i32, i32)> = theirs
-            .iter()
-            .map(|&(x, y)| (x - theirs_box.x, y - theirs_box.y))
-            .collect();
-        let iou = (-1..=1)
-            .flat_map(|dx| (-1..=1).map(move |dy| (dx, dy)))
-            .map(|(dx, dy)| {
-                let both = ours
-                    .iter()
-                    .filter(|&&(x, y)| set.contains(&(x - ours_box.x + dx, y - ours_box.y + dy)))
-                    .count();
-                both as f32 / (ours.len() + set.len() - both) as f32
-            })
-            .fold(0.0f32, f32::max);
+        let iou = common::overlap(&ours, &theirs);
         eprintln!(
             "{lang}: ink width {} vs hb-view {}, overlap {iou:.3}",
             ours_box.w, theirs_box.w

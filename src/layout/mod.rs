@@ -35,10 +35,15 @@ impl FaceRole {
         }
     }
 
-    /// The font stack: this face, then the brand's fallbacks in order.
+    /// The font stack: this face, then the brand's fallbacks in order, each
+    /// family's weights nearest this face's first (`kit::fallback_order`).
     pub fn stack(self, kit: &BrandKit) -> Vec<&Face> {
+        let order = match self {
+            FaceRole::Headline => &kit.headline_fallback,
+            FaceRole::Body => &kit.body_fallback,
+        };
         std::iter::once(self.face(kit))
-            .chain(kit.fallback.iter())
+            .chain(order.iter().map(|&i| &kit.fallback[i]))
             .collect()
     }
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::font::{Face, GlyphBitmap, SUBPIXELS};
 use crate::geom::Rect;
-use crate::shape::{Glyph, Shaped, break_opportunities, shape};
+use crate::shape::{Glyph, Shaped, break_opportunities, phrase_breaks, shape};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Horizontal alignment of lines in their region.
@@ -107,76 +107,99 @@ struct Word {
 
 /// A paragraph shaped once in ems; every size scales it linearly. Its
 /// "words" run from one line-break opportunity to the next (UAX #14: spaces
-/// in Latin, between ideographs in CJK, between words in Thai).
+/// in Latin, between ideographs in CJK, between words in Thai); in Japanese
+/// and Chinese its "phrases" run between the opportunities that end a
+/// phrase (`shape::phrase_breaks`), and lines break between phrases
+/// whenever every phrase fits the line.
 struct Measured<'a> {
     text: &'a str,
     shaped: Shaped,
     words: Vec<Word>,
+    phrases: Option<Vec<Word>>,
 }
+
+/// A line: the first and last unit (word or phrase) on it, as byte offsets.
+type LineSpan = (usize, usize);
 
 impl<'a> Measured<'a> {
     fn new(faces: &[&Face], text: &'a str, lang: Option<&str>) -> Self {
         let shaped = shape(text, faces, lang);
-        let mut words = Vec::new();
-        let mut start = 0;
-        for end in break_opportunities(text, lang) {
-            let segment = &text[start..end];
-            let body = segment.trim_end().len();
-            if body > 0 {
-                words.push(Word {
-                    start,
-                    end: start + body,
-                    width: shaped.width_of(start..start + body),
-                    space_after: shaped.width_of(start + body..end),
-                });
-            } else if let Some(last) = words.last_mut() {
-                last.space_after += shaped.width_of(start..end);
+        let units = |breaks: Vec<usize>| {
+            let mut words: Vec<Word> = Vec::new();
+            let mut start = 0;
+            for end in breaks {
+                let segment = &text[start..end];
+                let body = segment.trim_end().len();
+                if body > 0 {
+                    words.push(Word {
+                        start,
+                        end: start + body,
+                        width: shaped.width_of(start..start + body),
+                        space_after: shaped.width_of(start + body..end),
+                    });
+                } else if let Some(last) = words.last_mut() {
+                    last.space_after += shaped.width_of(start..end);
+                }
+                start = end;
             }
-            start = end;
-        }
+            words
+        };
+        let words = units(break_opportunities(text, lang));
+        let phrases = phrase_breaks(text, lang).map(units);
         Measured {
             text,
             shaped,
             words,
+            phrases,
+        }
+    }
+
+    /// The units lines are made of: phrases where the language has them,
+    /// unless `split` asks for every break opportunity.
+    fn units(&self, split: bool) -> &[Word] {
+        match &self.phrases {
+            Some(phrases) if !split => phrases,
+            _ => &self.words,
         }
     }
 
     /// Greedy wrap into lines no wider than `max` ems; `None` when a
-    /// single word is wider.
-    fn wrap(&self, max: f32) -> Option<Vec<(usize, usize)>> {
-        self.words
+    /// single unit is wider.
+    fn wrap(&self, max: f32, split: bool) -> Option<Vec<LineSpan>> {
+        let units = self.units(split);
+        units
             .iter()
             .all(|w| w.width <= max)
-            .then(|| self.greedy(max))
+            .then(|| greedy(units, max))
     }
 
-    /// Greedy wrap into lines of at most `max` ems, except that a word
-    /// wider than that sits on a line of its own.
-    fn greedy(&self, max: f32) -> Vec<(usize, usize)> {
-        let mut lines: Vec<(usize, usize)> = Vec::new();
-        let mut width = 0.0;
-        for (i, w) in self.words.iter().enumerate() {
-            match lines.last_mut() {
-                Some(line) if width + self.words[i - 1].space_after + w.width <= max => {
-                    line.1 = i;
-                    width += self.words[i - 1].space_after + w.width;
-                }
-                _ => {
-                    lines.push((i, i));
-                    width = w.width;
-                }
-            }
-        }
-        lines
-    }
-
-    fn line_text(&self, (a, b): (usize, usize)) -> &'a str {
-        &self.text[self.words[a].start..self.words[b].end]
+    fn line_text(&self, (start, end): LineSpan) -> &'a str {
+        &self.text[start..end]
     }
 
     fn total_width(&self) -> f32 {
         self.words.iter().map(|w| w.width + w.space_after).sum()
     }
+}
+
+/// Greedy wrap of `units` into lines of at most `max` ems, except that a
+/// unit wider than that sits on a line of its own.
+fn greedy(units: &[Word], max: f32) -> Vec<LineSpan> {
+    let mut lines: Vec<LineSpan> = Vec::new();
+    let mut width = 0.0;
+    for (i, w) in units.iter().enumerate() {
+        match lines.last_mut() {
+            Some(line) if width + units[i - 1].space_after + w.width <= max => {
+                line.1 = w.end;
+                width += units[i - 1].space_after + w.width;
+            }
+            _ => {
+                lines.push((w.start, w.end));
+                width = w.width;
+            }
+        }
+    }
+    lines
 }
 
 /// Sets `req.text` at the largest size that fits; at the minimum size with
@@ -185,8 +208,8 @@ pub fn set_text(req: &TextRequest) -> SetText {
     let face = req.faces[0];
     let measured = Measured::new(req.faces, req.text, req.lang);
     let units = |size: f32| req.region.w as f32 / size;
-    let fits_at = |size: f32| -> bool {
-        match measured.wrap(units(size)) {
+    let fits_at = |size: f32, split: bool| -> bool {
+        match measured.wrap(units(size), split) {
             Some(lines) => {
                 lines.len() <= req.max_lines
                     && block_height(face, size, req.line_height, lines.len())
@@ -195,28 +218,46 @@ pub fn set_text(req: &TextRequest) -> SetText {
             None => false,
         }
     };
-
-    let max_size = req.max_size.max(req.min_size);
-    let (size, fits) = if fits_at(max_size) {
-        (max_size, true)
-    } else if fits_at(req.min_size) {
+    // The largest size that fits, breaking only where `split` allows.
+    let largest = |split: bool| -> Option<f32> {
+        let max_size = req.max_size.max(req.min_size);
+        if fits_at(max_size, split) {
+            return Some(max_size);
+        }
+        if !fits_at(req.min_size, split) {
+            return None;
+        }
         let (mut lo, mut hi) = (req.min_size, max_size);
         for _ in 0..24 {
             let mid = (lo + hi) / 2.0;
-            if fits_at(mid) { lo = mid } else { hi = mid }
+            if fits_at(mid, split) {
+                lo = mid
+            } else {
+                hi = mid
+            }
         }
         // Quarter-pixel sizes keep sidecars readable and outputs stable.
         let quarter = (lo * 4.0).floor() / 4.0;
-        (if fits_at(quarter) { quarter } else { lo }, true)
-    } else {
-        (req.min_size, false)
+        Some(if fits_at(quarter, split) { quarter } else { lo })
     };
 
-    let texts: Vec<String> = if fits {
+    // Whole phrases at a smaller size beat a phrase split at a larger one,
+    // as a Japanese or Chinese typesetter would choose; split only when
+    // even the minimum size needs it.
+    let fitted = largest(false)
+        .map(|size| (size, false))
+        .or_else(|| largest(true).map(|size| (size, true)));
+    let (size, fits) = fitted.map_or((req.min_size, false), |(size, _)| (size, true));
+    let texts: Vec<String> = if let Some((size, split)) = fitted {
         let max = units(size);
-        let mut lines = measured.wrap(max).unwrap_or_default();
+        let mut lines = measured.wrap(max, split).unwrap_or_default();
         if req.balance && lines.len() > 1 {
-            lines = balanced(&measured, max, lines.len());
+            lines = balanced(
+                measured.units(split),
+                measured.total_width(),
+                max,
+                lines.len(),
+            );
         }
         lines
             .iter()
@@ -232,16 +273,15 @@ pub fn set_text(req: &TextRequest) -> SetText {
 
 /// The narrowest wrap width that keeps `count` lines: even line lengths,
 /// no lonely last word when a better break exists.
-fn balanced(m: &Measured, max: f32, count: usize) -> Vec<(usize, usize)> {
-    let (mut lo, mut hi) = (m.total_width() / count as f32, max);
+fn balanced(units: &[Word], total: f32, max: f32, count: usize) -> Vec<LineSpan> {
+    let fits =
+        |width: f32| units.iter().all(|w| w.width <= width) && greedy(units, width).len() <= count;
+    let (mut lo, mut hi) = (total / count as f32, max);
     for _ in 0..20 {
         let mid = (lo + hi) / 2.0;
-        match m.wrap(mid) {
-            Some(l) if l.len() <= count => hi = mid,
-            _ => lo = mid,
-        }
+        if fits(mid) { hi = mid } else { lo = mid }
     }
-    m.wrap(hi).unwrap_or_default()
+    greedy(units, hi)
 }
 
 /// Lines at the minimum size when the copy does not fit: as many as the
@@ -256,7 +296,7 @@ fn truncated_lines(m: &Measured, req: &TextRequest, size: f32) -> Vec<String> {
         .unwrap_or(1);
     let width_of = |s: &str| shape(s, req.faces, req.lang).width() * size;
     let max = req.region.w as f32 / size;
-    let lines = m.greedy(max);
+    let lines = greedy(&m.words, max);
     let mut texts: Vec<String> = lines.iter().map(|&l| m.line_text(l).to_string()).collect();
     let max_w = req.region.w as f32;
     let overflow = texts.len() > fit_lines || texts.iter().any(|l| width_of(l) > max_w);
@@ -474,6 +514,43 @@ mod tests {
             .fold((f32::MAX, 0f32), |(a, b), w| (a.min(*w), b.max(*w)));
         assert!(set.lines.len() >= 2);
         assert!(min > 0.5 * max, "unbalanced: {widths:?}");
+    }
+
+    #[test]
+    fn japanese_lines_break_between_phrases() {
+        let cjk = Face::load(&crate::spec::FontRef {
+            file: std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("fixtures/fonts/NotoSansCJK-Regular-subset.ttc"),
+            index: 0,
+            written: "cjk".into(),
+        })
+        .unwrap();
+        let faces = &[&cjk][..];
+        let text = "手作りの花束を、正午までに街中へお届けします。";
+        let phrase_ends = crate::shape::phrase_breaks(text, Some("ja")).unwrap();
+        for width in [300, 420, 520, 640] {
+            let mut req = request(faces, text, Rect::new(0, 0, width, 400));
+            req.lang = Some("ja");
+            req.max_size = 40.0;
+            let set = set_text(&req);
+            assert!(set.fits && set.lines.len() > 1, "{width}: {:?}", set.lines);
+            let mut end = 0;
+            for line in &set.lines[..set.lines.len() - 1] {
+                end += line.text.len();
+                assert!(
+                    phrase_ends.contains(&end),
+                    "{width}: broke inside a phrase after {:?}",
+                    line.text
+                );
+            }
+        }
+        // A phrase wider than the line at the minimum size is split rather
+        // than truncated.
+        let mut req = request(faces, text, Rect::new(0, 0, 70, 400));
+        req.lang = Some("ja");
+        req.max_lines = 8;
+        let set = set_text(&req);
+        assert!(set.fits, "{:?}", set.lines);
     }
 
     #[test]
