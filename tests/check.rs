@@ -303,6 +303,37 @@ fn build_renders_and_checks_and_the_examples_pass() {
             }
         }
     }
+    // Right to left, the whole layout is mirrored: the Arabic headline's
+    // region is the Korean one's seen in a mirror (the feed's safe area is
+    // the whole 1200 px width).
+    let region = |variant: &str, role: &str| -> (i64, i64) {
+        let sidecar: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(world.join(format!("{variant}/facebook-feed.layout.json")))
+                .unwrap(),
+        )
+        .unwrap();
+        let layer = sidecar["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["role"] == role)
+            .unwrap()
+            .clone();
+        let r = if role == "cta" {
+            &layer["box"]
+        } else {
+            &layer["region"]
+        };
+        (r["x"].as_i64().unwrap(), r["w"].as_i64().unwrap())
+    };
+    for role in ["headline", "body", "legal", "cta"] {
+        let (ltr, rtl) = (region("ko", role), region("ar", role));
+        if role != "cta" {
+            assert_eq!(rtl, (1200 - ltr.0 - ltr.1, ltr.1), "{role}");
+        } else {
+            assert!(rtl.0 > 600 && ltr.0 < 600, "cta {ltr:?} {rtl:?}");
+        }
+    }
 }
 
 #[test]

@@ -90,6 +90,19 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// The plan seen in a mirror about the middle of `safe`: for
+    /// right-to-left copy when the brand mirrors its layout
+    /// (`logo.mirror_rtl`), so the logo, the text column and the button all
+    /// change sides, and every margin stays the same.
+    pub fn mirrored(mut self, safe: Rect) -> Plan {
+        let flip = |r: Rect| Rect::new(safe.x + safe.right() - r.right(), r.y, r.w, r.h);
+        self.logo = flip(self.logo);
+        for (_, region) in &mut self.regions {
+            *region = flip(*region);
+        }
+        self
+    }
+
     /// The region of a role, if it has one.
     pub fn region(&self, role: Role) -> Option<Rect> {
         self.regions

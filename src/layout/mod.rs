@@ -118,10 +118,15 @@ pub struct Layout {
 /// Lays out one banner.
 pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
     let brand = &kit.brand;
+    // Right-to-left copy in a brand that mirrors (`logo.mirror_rtl`) is
+    // arranged as the left-to-right layout seen in a mirror: the logo in
+    // the mirrored corner, the text column and the button on the other side.
+    let corner = brand.logo_corner(copy.lang.as_deref());
+    let mirror = corner != brand.logo.corner;
     let geometry = BrandGeometry {
         logo: &brand.logo,
         logo_aspect: kit.logo.aspect(),
-        corner: brand.logo_corner(copy.lang.as_deref()),
+        corner: brand.logo.corner,
         min_size: brand.fonts.min_size,
     };
     let present = Present {
@@ -130,6 +135,11 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
         legal: copy.legal.is_some(),
     };
     let plan = arrange::plan(format, geometry, present)?;
+    let plan = if mirror {
+        plan.mirrored(format.safe_area())
+    } else {
+        plan
+    };
 
     let canvas_scale = ((format.width * format.height) as f32).sqrt();
     let min_size = brand.fonts.min_size;
