@@ -33,6 +33,9 @@ fn bench(c: &mut Criterion) {
         b.iter(|| Master::load(&photo, u64::MAX).unwrap())
     });
     let master = Master::load(&photo, u64::MAX).unwrap();
+    c.bench_function("brand kit load (bloom: 14 faces, SVG logo)", |b| {
+        b.iter(|| BrandKit::load(creative.brand.clone()).unwrap())
+    });
 
     for id in SEED {
         let format = creative.brand.format(id).unwrap();
