@@ -31,6 +31,7 @@ pub struct Face {
     /// weights of one family in a fallback chain.
     pub family: String,
     glyphs: Mutex<GlyphCache>,
+    uid: u64,
 }
 
 /// Glyph origins are rounded to this fraction of a pixel before drawing, as
@@ -68,6 +69,9 @@ struct GlyphKey {
     size_bits: u32,
     phase: (u8, u8),
 }
+
+/// The next [`Face::uid`].
+static NEXT_UID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// Coverage kept per face before the cache starts over (f32 per pixel).
 const GLYPH_CACHE_BYTES: usize = 16 << 20;
@@ -135,7 +139,14 @@ impl Face {
             weight,
             family,
             glyphs: Mutex::default(),
+            uid: NEXT_UID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         })
+    }
+
+    /// An id no other face loaded in this process has: a cache key that
+    /// cannot outlive the face's fonts (never written to any output).
+    pub fn uid(&self) -> u64 {
+        self.uid
     }
 
     /// The file it was loaded from.

@@ -91,18 +91,15 @@ fn primary_subtag(lang: &str) -> String {
 pub fn shape(text: &str, faces: &[&Face], lang: Option<&str>) -> Shaped {
     // Every format of a creative sets the same copy, and fitting measures
     // the same lines again: shaped runs are cached per thread, keyed by the
-    // text, the font files (and face indices) and the language.
-    type Key = (String, Vec<(std::path::PathBuf, u32)>, Option<String>);
+    // text, the loaded faces (each load has its own id) and the language.
+    type Key = (String, Vec<u64>, Option<String>);
     thread_local! {
         static CACHE: std::cell::RefCell<std::collections::HashMap<Key, Shaped>> =
             Default::default();
     }
     let key: Key = (
         text.to_string(),
-        faces
-            .iter()
-            .map(|f| (f.source.file.clone(), f.source.index))
-            .collect(),
+        faces.iter().map(|f| f.uid()).collect(),
         lang.map(str::to_string),
     );
     if let Some(hit) = CACHE.with(|c| c.borrow().get(&key).cloned()) {
