@@ -2,7 +2,8 @@
 //! font that has all its glyphs (SPEC §2 `fonts.fallback`), right-to-left
 //! runs ordered by the Unicode bidirectional algorithm (UAX #9), one script
 //! per shaping run (UAX #24), shaped by HarfRust, and line-break
-//! opportunities by UAX #14 with dictionary segmentation for Thai.
+//! opportunities by UAX #14 with dictionary segmentation for Thai, narrowed
+//! to phrase boundaries in Japanese and Chinese.
 //!
 //! Widths are in ems, so one shaping serves every size the fitter tries.
 
