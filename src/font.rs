@@ -287,6 +287,15 @@ impl Face {
         })
     }
 
+    /// The top and bottom of glyph `id`'s outline in design units above the
+    /// baseline; `None` for a glyph without an outline.
+    pub fn ink_extent(&self, id: u16) -> Option<(f32, f32)> {
+        // ab_glyph keeps unscaled bounds ready for its y-down pixels: `min.y`
+        // holds the outline's top (yMax), `max.y` its bottom (yMin).
+        let bounds = self.outlines.outline(ab_glyph::GlyphId(id))?.bounds;
+        Some((bounds.min.y, bounds.max.y))
+    }
+
     /// True when the face maps `c` to a real glyph.
     pub fn has_char(&self, c: char) -> bool {
         self.outlines.glyph_id(c).0 != 0
@@ -361,6 +370,23 @@ mod tests {
         assert_ne!(*face.glyph(id, 37.5, (0, 0)).unwrap(), fresh);
         let space = face.shape(" ", None)[0].id;
         assert!(face.glyph(space, 37.5, (0, 0)).is_none());
+    }
+
+    #[test]
+    fn ink_extent_is_top_and_bottom_above_the_baseline() {
+        let face = inter_bold();
+        let id = |c: &str| face.shape(c, None)[0].id;
+        let (top, bottom) = face.ink_extent(id("d")).unwrap();
+        assert!(
+            top > 0.6 * face.units_per_em && bottom.abs() < 0.02 * face.units_per_em,
+            "d: {top} {bottom}"
+        );
+        let (top, bottom) = face.ink_extent(id("g")).unwrap();
+        assert!(
+            top > 0.0 && bottom < -0.1 * face.units_per_em,
+            "g: {top} {bottom}"
+        );
+        assert!(face.ink_extent(id(" ")).is_none());
     }
 
     #[test]

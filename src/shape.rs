@@ -68,6 +68,23 @@ impl Shaped {
         used.dedup();
         used
     }
+
+    /// The highest and lowest ink of the glyphs, in ems above the baseline
+    /// (the lowest is negative below it), from their outlines and offsets;
+    /// `None` when nothing has ink. Scripts drawn by a fallback face (Arabic,
+    /// Thai marks) can reach past the primary face's ascent and descent.
+    pub fn ink_extent(&self, faces: &[&Face]) -> Option<(f32, f32)> {
+        self.glyphs
+            .iter()
+            .filter(|g| g.id != 0)
+            .filter_map(|g| {
+                let face = faces[g.face];
+                let (top, bottom) = face.ink_extent(g.id)?;
+                let em = face.units_per_em;
+                Some((top / em + g.dy, bottom / em + g.dy))
+            })
+            .reduce(|a, b| (a.0.max(b.0), a.1.min(b.1)))
+    }
 }
 
 /// True for languages written right to left (BCP 47 primary subtag).

@@ -1,5 +1,6 @@
 //! Layout invariants for every format in the table and random sizes from
-//! 120x50 to 2000x2000, for both bundled brands: the logo sits in its
+//! 120x50 to 2000x2000, for both bundled brands, in English and in Arabic
+//! (mirrored where the brand sets `logo.mirror_rtl`): the logo sits in its
 //! corner of the safe area at exactly its margin, nothing overlaps, every
 //! box is inside the canvas, no text is below the brand's minimum size.
 
@@ -13,11 +14,25 @@ use brandfit::spec::formats::built_in;
 use brandfit::spec::{Format, TextColor};
 use proptest::prelude::*;
 
-fn copy(body: bool, cta: bool, legal: bool) -> Copy {
+fn copy(body: bool, cta: bool, legal: bool, rtl: bool) -> Copy {
     let text = |t: &str| TextLayer {
         text: t.to_string(),
         color: TextColor::Auto,
     };
+    if rtl {
+        return Copy {
+            headline: text("الصيف في أوج ازدهاره"),
+            body: body.then(|| text("باقات مربوطة يدويًا، تصل قبل الظهر.")),
+            cta: cta.then(|| Cta {
+                text: "تسوّق الباقات".into(),
+                fill: brandfit::color::Rgb([228, 87, 46]),
+                color: TextColor::Auto,
+            }),
+            legal: legal.then(|| text("حتى 31 أغسطس.")),
+            lang: Some("ar".into()),
+            ..copy(false, false, false, false)
+        };
+    }
     Copy {
         background: Background {
             fill: BackgroundFill::Color(brandfit::color::Rgb([40, 40, 40])),
@@ -36,12 +51,12 @@ fn copy(body: bool, cta: bool, legal: bool) -> Copy {
     }
 }
 
-fn check_invariants(l: &Layout, kit: &BrandKit) -> Result<(), String> {
+fn check_invariants(l: &Layout, kit: &BrandKit, lang: Option<&str>) -> Result<(), String> {
     let canvas = Rect::new(0, 0, l.format.width as i32, l.format.height as i32);
     let safe = l.safe_area;
     let rules = &kit.brand.logo;
     let m = rules.margin as i32;
-    let corner = rules.corner;
+    let corner = kit.brand.logo_corner(lang);
     let logo = l.logo;
     let dx = if corner.is_left() {
         logo.x - safe.x
@@ -74,7 +89,8 @@ fn check_invariants(l: &Layout, kit: &BrandKit) -> Result<(), String> {
         if b.label.size < kit.brand.fonts.min_size {
             return Err(format!("cta label at {} px", b.label.size));
         }
-        if !b.rect.contains(b.label.ink) {
+        // (A label none of the brand's fonts can draw has no ink at all.)
+        if !b.label.ink.is_empty() && !b.rect.contains(b.label.ink) {
             return Err(format!(
                 "cta label {:?} outside its button {:?}",
                 b.label.ink, b.rect
@@ -102,15 +118,18 @@ fn every_table_format_holds_the_invariants() {
     for brand in ["acme", "bloom"] {
         let kit = common::kit(brand);
         for format in built_in() {
-            for (body, cta, legal) in [
-                (true, true, true),
-                (false, true, false),
-                (true, false, true),
-                (false, false, false),
+            for (body, cta, legal, rtl) in [
+                (true, true, true, false),
+                (false, true, false, false),
+                (true, false, true, false),
+                (false, false, false, false),
+                (true, true, true, true),
+                (false, true, false, true),
             ] {
-                let l = layout(&copy(body, cta, legal), &kit, &format).unwrap();
-                if let Err(e) = check_invariants(&l, &kit) {
-                    panic!("{brand} {}: {e}", format.id);
+                let c = copy(body, cta, legal, rtl);
+                let l = layout(&c, &kit, &format).unwrap();
+                if let Err(e) = check_invariants(&l, &kit, c.lang.as_deref()) {
+                    panic!("{brand} {} (rtl {rtl}): {e}", format.id);
                 }
                 assert!(!l.hidden.iter().any(|r| matches!(
                     r,
@@ -128,7 +147,7 @@ fn story_logo_sits_above_the_platform_interface() {
         .into_iter()
         .find(|f| f.id == "instagram-story")
         .unwrap();
-    let l = layout(&copy(true, true, true), &kit, &story).unwrap();
+    let l = layout(&copy(true, true, true, false), &kit, &story).unwrap();
     // Bottom 20 % of 1920 is 384 px of interface; the logo sits 16 px above it.
     assert_eq!(l.logo.bottom(), 1920 - 384 - 16);
     for t in &l.texts {
@@ -144,7 +163,7 @@ fn story_logo_sits_above_the_platform_interface() {
 fn tiny_formats_drop_legal_then_body_never_the_headline() {
     let kit = common::kit("acme");
     let strip = Format::custom(320, 50);
-    let l = layout(&copy(true, true, true), &kit, &strip).unwrap();
+    let l = layout(&copy(true, true, true, false), &kit, &strip).unwrap();
     assert!(l.hidden.contains(&brandfit::layout::Role::Legal));
     assert!(
         l.texts
@@ -153,7 +172,7 @@ fn tiny_formats_drop_legal_then_body_never_the_headline() {
     );
     let big = Format::custom(1200, 628);
     assert!(
-        layout(&copy(true, true, true), &kit, &big)
+        layout(&copy(true, true, true, false), &kit, &big)
             .unwrap()
             .hidden
             .is_empty()
@@ -163,7 +182,12 @@ fn tiny_formats_drop_legal_then_body_never_the_headline() {
 #[test]
 fn a_format_too_small_for_the_logo_says_which_rule() {
     let kit = common::kit("acme");
-    let err = layout(&copy(false, false, false), &kit, &Format::custom(60, 30)).unwrap_err();
+    let err = layout(
+        &copy(false, false, false, false),
+        &kit,
+        &Format::custom(60, 30),
+    )
+    .unwrap_err();
     let msg = err.to_string();
     assert!(msg.contains("60x30") && msg.contains("logo."), "{msg}");
 }
@@ -177,19 +201,20 @@ fn unsafe_insets_move_the_logo() {
         left: 0.05,
         ..Default::default()
     };
-    let l = layout(&copy(true, true, true), &kit, &f).unwrap();
+    let l = layout(&copy(true, true, true, false), &kit, &f).unwrap();
     assert_eq!((l.logo.x, l.logo.y), (50 + 14, 100 + 14));
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
     #[test]
-    fn random_sizes_hold_the_invariants(w in 120u32..=2000, h in 50u32..=2000, brand in 0usize..2, layers in 0u8..8) {
+    fn random_sizes_hold_the_invariants(w in 120u32..=2000, h in 50u32..=2000, brand in 0usize..2, layers in 0u8..16) {
         let kit = KITS.with(|k| k[brand].clone());
         let format = Format::custom(w, h);
-        let c = copy(layers & 1 != 0, layers & 2 != 0, layers & 4 != 0);
+        let c = copy(layers & 1 != 0, layers & 2 != 0, layers & 4 != 0, layers & 8 != 0);
+        let lang = c.lang.as_deref();
         match layout(&c, &kit, &format) {
-            Ok(l) => prop_assert!(check_invariants(&l, &kit).is_ok(), "{}x{}: {:?}", w, h, check_invariants(&l, &kit)),
+            Ok(l) => prop_assert!(check_invariants(&l, &kit, lang).is_ok(), "{}x{} {:?}: {:?}", w, h, lang, check_invariants(&l, &kit, lang)),
             // Only an honest "too small for the logo" is allowed, and only for small canvases.
             Err(e) => prop_assert!(w.min(h) < 120 && e.to_string().contains("too small"), "{}x{}: {}", w, h, e),
         }

@@ -205,14 +205,14 @@ fn greedy(units: &[Word], max: f32) -> Vec<LineSpan> {
 /// Sets `req.text` at the largest size that fits; at the minimum size with
 /// the last line truncated (and `fits == false`) when nothing does.
 pub fn set_text(req: &TextRequest) -> SetText {
-    let face = req.faces[0];
     let measured = Measured::new(req.faces, req.text, req.lang);
+    let v = VMetrics::of(req.faces[0], &measured.shaped, req.faces);
     let units = |size: f32| req.region.w as f32 / size;
     let fits_at = |size: f32, split: bool| -> bool {
         match measured.wrap(units(size), split) {
             Some(lines) => {
                 lines.len() <= req.max_lines
-                    && block_height(face, size, req.line_height, lines.len())
+                    && v.block_height(size, req.line_height, lines.len())
                         <= req.region.h as f32 + 0.01
             }
             None => false,
@@ -264,11 +264,11 @@ pub fn set_text(req: &TextRequest) -> SetText {
             .map(|&l| measured.line_text(l).to_string())
             .collect()
     } else {
-        truncated_lines(&measured, req, size)
+        truncated_lines(&measured, req, size, v)
     };
 
     let missing = measured.shaped.missing.clone();
-    place_lines(req, size, texts, fits, missing, measured.shaped.rtl)
+    place_lines(req, size, v, texts, fits, missing, measured.shaped.rtl)
 }
 
 /// The narrowest wrap width that keeps `count` lines: even line lengths,
@@ -286,12 +286,9 @@ fn balanced(units: &[Word], total: f32, max: f32, count: usize) -> Vec<LineSpan>
 
 /// Lines at the minimum size when the copy does not fit: as many as the
 /// region holds, the last ending in an ellipsis.
-fn truncated_lines(m: &Measured, req: &TextRequest, size: f32) -> Vec<String> {
-    let face = req.faces[0];
+fn truncated_lines(m: &Measured, req: &TextRequest, size: f32, v: VMetrics) -> Vec<String> {
     let fit_lines = (1..=req.max_lines.max(1))
-        .take_while(|&n| {
-            n == 1 || block_height(face, size, req.line_height, n) <= req.region.h as f32
-        })
+        .take_while(|&n| n == 1 || v.block_height(size, req.line_height, n) <= req.region.h as f32)
         .last()
         .unwrap_or(1);
     let width_of = |s: &str| shape(s, req.faces, req.lang).width() * size;
@@ -316,25 +313,54 @@ fn truncated_lines(m: &Measured, req: &TextRequest, size: f32) -> Vec<String> {
     texts
 }
 
-/// Height of `lines` lines: the first line's ascent, the line steps, the
-/// last line's descent. Text set in this height never leaves its region.
-fn block_height(face: &Face, size: f32, leading: f32, lines: usize) -> f32 {
-    let scale = face.scale(size);
-    (lines.max(1) - 1) as f32 * size * leading + (face.ascent - face.descent) * scale
+/// How far a paragraph reaches above and below its baselines, in ems: the
+/// primary face's ascent and descent, unless a fallback face's glyphs reach
+/// outside them (Arabic descenders, stacked Thai marks). Then the box is as
+/// tall as the taller of the two and moved to cover the ink, so set text
+/// never leaves its region. Latin copy keeps the primary face's box exactly.
+#[derive(Debug, Clone, Copy)]
+struct VMetrics {
+    ascent: f32,
+    descent: f32,
+}
+
+impl VMetrics {
+    fn of(primary: &Face, shaped: &Shaped, faces: &[&Face]) -> VMetrics {
+        let em = primary.units_per_em;
+        let (ascent, descent) = (primary.ascent / em, primary.descent / em);
+        let Some((top, bottom)) = shaped.ink_extent(faces) else {
+            return VMetrics { ascent, descent };
+        };
+        if top <= ascent && bottom >= descent {
+            return VMetrics { ascent, descent };
+        }
+        let height = (ascent - descent).max(top - bottom);
+        let ascent = ascent.max(top).min(bottom + height);
+        VMetrics {
+            ascent,
+            descent: ascent - height,
+        }
+    }
+
+    /// Height of `lines` lines: the first line's ascent, the line steps,
+    /// the last line's descent. Text set in this height never leaves its
+    /// region.
+    fn block_height(self, size: f32, leading: f32, lines: usize) -> f32 {
+        (lines.max(1) - 1) as f32 * size * leading + (self.ascent - self.descent) * size
+    }
 }
 
 fn place_lines(
     req: &TextRequest,
     size: f32,
+    v: VMetrics,
     texts: Vec<String>,
     fits: bool,
     missing: Vec<char>,
     rtl: bool,
 ) -> SetText {
-    let face = req.faces[0];
-    let scale = face.scale(size);
     let line_height = size * req.line_height;
-    let block = block_height(face, size, req.line_height, texts.len());
+    let block = v.block_height(size, req.line_height, texts.len());
     let r = req.region;
     let top = match req.valign {
         VAlign::Top => r.y as f32,
@@ -348,7 +374,7 @@ fn place_lines(
         (Align::End, true) => Align::Start,
         (a, _) => a,
     };
-    let ascent = face.ascent * scale;
+    let ascent = v.ascent * size;
     let mut ink = Rect::default();
     let mut faces_used = Vec::new();
     let lines = texts
