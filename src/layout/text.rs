@@ -2,6 +2,7 @@
 //! fits its region in the allowed lines, wrapped at word boundaries into
 //! balanced lines, never below the brand's minimum.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::font::{Face, GlyphBitmap, SUBPIXELS};
@@ -154,23 +155,37 @@ impl<'a> Measured<'a> {
         }
     }
 
-    /// The units lines are made of: phrases where the language has them,
-    /// unless `split` asks for every break opportunity.
-    fn units(&self, split: bool) -> &[Word] {
+    /// The units lines are made of at `max` ems: phrases where the language
+    /// has them; with `split`, a phrase wider than `max` gives way to its
+    /// words, and only that phrase (as a browser's `auto-phrase` does).
+    fn units(&self, max: f32, split: bool) -> Cow<'_, [Word]> {
         match &self.phrases {
-            Some(phrases) if !split => phrases,
-            _ => &self.words,
+            Some(phrases) if !split => Cow::Borrowed(phrases),
+            Some(phrases) => Cow::Owned(
+                phrases
+                    .iter()
+                    .flat_map(|p| {
+                        let inside = |w: &&Word| w.start >= p.start && w.end <= p.end;
+                        if p.width <= max {
+                            vec![*p]
+                        } else {
+                            self.words.iter().filter(inside).copied().collect()
+                        }
+                    })
+                    .collect(),
+            ),
+            None => Cow::Borrowed(&self.words),
         }
     }
 
     /// Greedy wrap into lines no wider than `max` ems; `None` when a
     /// single unit is wider.
     fn wrap(&self, max: f32, split: bool) -> Option<Vec<LineSpan>> {
-        let units = self.units(split);
+        let units = self.units(max, split);
         units
             .iter()
             .all(|w| w.width <= max)
-            .then(|| greedy(units, max))
+            .then(|| greedy(&units, max))
     }
 
     fn line_text(&self, (start, end): LineSpan) -> &'a str {
@@ -253,7 +268,7 @@ pub fn set_text(req: &TextRequest) -> SetText {
         let mut lines = measured.wrap(max, split).unwrap_or_default();
         if req.balance && lines.len() > 1 {
             lines = balanced(
-                measured.units(split),
+                &measured.units(max, split),
                 measured.total_width(),
                 max,
                 lines.len(),
