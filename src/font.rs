@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use ab_glyph::{Font as _, FontArc, FontVec};
@@ -158,9 +157,7 @@ impl Face {
     /// guessed from the text), in design units.
     pub fn shape(&self, text: &str, lang: Option<&str>) -> Vec<ShapedGlyph> {
         self.shape_buffer(text, |buffer| {
-            if let Some(lang) = lang.and_then(|l| harfrust::Language::from_str(l).ok()) {
-                buffer.set_language(Some(lang));
-            }
+            buffer.set_language(lang.and_then(crate::shape::harfrust_language));
             buffer.guess_segment_properties();
         })
     }

@@ -56,22 +56,25 @@ impl BrandKit {
 /// gets the Regular of a script's family and headlines its Bold, wherever the
 /// brand listed them.
 pub fn fallback_order(fallback: &[Face], weight: u16) -> Vec<usize> {
-    let family_of = |i: usize| -> (&str, usize) {
-        let f = &fallback[i].family;
-        // A face with no family name is a family of its own.
-        (f, if f.is_empty() { i } else { 0 })
-    };
-    let mut order: Vec<usize> = Vec::with_capacity(fallback.len());
-    for i in 0..fallback.len() {
-        if order.iter().any(|&j| family_of(j) == family_of(i)) {
-            continue;
+    // Where a face's family first appears in the chain; a face with no
+    // family name is a family of its own.
+    let family_rank = |i: usize| {
+        let family = &fallback[i].family;
+        if family.is_empty() {
+            return i;
         }
-        let mut family: Vec<usize> = (i..fallback.len())
-            .filter(|&j| family_of(j) == family_of(i))
-            .collect();
-        family.sort_by_key(|&j| weight_preference(weight, fallback[j].weight));
-        order.extend(family);
-    }
+        fallback
+            .iter()
+            .position(|f| &f.family == family)
+            .unwrap_or(i)
+    };
+    let mut order: Vec<usize> = (0..fallback.len()).collect();
+    order.sort_by_key(|&i| {
+        (
+            family_rank(i),
+            weight_preference(weight, fallback[i].weight),
+        )
+    });
     order
 }
 

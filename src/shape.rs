@@ -44,6 +44,11 @@ pub struct Shaped {
     pub rtl: bool,
     /// Characters no font in the stack can draw, in order of appearance.
     pub missing: Vec<char>,
+    /// The highest and lowest ink of the glyphs, in ems above the baseline
+    /// (the lowest is negative, below it), from their outlines and offsets;
+    /// `None` when nothing has ink. Scripts drawn by a fallback face (Arabic,
+    /// Thai marks) can reach past the primary face's ascent and descent.
+    pub ink_extent: Option<(f32, f32)>,
 }
 
 impl Shaped {
@@ -67,23 +72,6 @@ impl Shaped {
         used.sort_unstable();
         used.dedup();
         used
-    }
-
-    /// The highest and lowest ink of the glyphs, in ems above the baseline
-    /// (the lowest is negative below it), from their outlines and offsets;
-    /// `None` when nothing has ink. Scripts drawn by a fallback face (Arabic,
-    /// Thai marks) can reach past the primary face's ascent and descent.
-    pub fn ink_extent(&self, faces: &[&Face]) -> Option<(f32, f32)> {
-        self.glyphs
-            .iter()
-            .filter(|g| g.id != 0)
-            .filter_map(|g| {
-                let face = faces[g.face];
-                let (top, bottom) = face.ink_extent(g.id)?;
-                let em = face.units_per_em;
-                Some((top / em + g.dy, bottom / em + g.dy))
-            })
-            .reduce(|a, b| (a.0.max(b.0), a.1.min(b.1)))
     }
 }
 
@@ -167,10 +155,21 @@ fn shape_uncached(text: &str, faces: &[&Face], lang: Option<&str>) -> Shaped {
             }
         }
     }
+    let ink_extent = glyphs
+        .iter()
+        .filter(|g| g.id != 0)
+        .filter_map(|g| {
+            let face = faces[g.face];
+            let (top, bottom) = face.ink_extent(g.id)?;
+            let em = face.units_per_em;
+            Some((top / em + g.dy, bottom / em + g.dy))
+        })
+        .reduce(|a, b| (a.0.max(b.0), a.1.min(b.1)));
     Shaped {
         glyphs,
         rtl,
         missing,
+        ink_extent,
     }
 }
 
@@ -196,16 +195,20 @@ pub fn break_opportunities(text: &str, lang: Option<&str>) -> Vec<usize> {
 /// hiragana stay with the word before them (the bunsetsu), as do runs of
 /// kanji and digits ("8月31日", "送料無料"); in both, punctuation stays with
 /// what precedes it and a currency sign or opening bracket with what
-/// follows. `None` for other languages. Layout falls back to every
-/// opportunity when a phrase is wider than the line.
-pub fn phrase_breaks(text: &str, lang: Option<&str>) -> Option<Vec<usize>> {
+/// follows. Only breaks in `opportunities` (from [`break_opportunities`])
+/// are kept. `None` for other languages. Layout splits a phrase wider than
+/// the line at its own opportunities.
+pub fn phrase_breaks(
+    text: &str,
+    lang: Option<&str>,
+    opportunities: &[usize],
+) -> Option<Vec<usize>> {
     let primary = primary_subtag(lang?);
     let japanese = match primary.as_str() {
         "ja" => true,
         "zh" => false,
         _ => return None,
     };
-    let allowed = break_opportunities(text, lang);
     let bounds: Vec<usize> = WordSegmenter::new_auto(WordBreakInvariantOptions::default())
         .segment_str(text)
         .collect();
@@ -221,7 +224,7 @@ pub fn phrase_breaks(text: &str, lang: Option<&str>) -> Option<Vec<usize>> {
                 || (only(prev, han_or_digit)
                     && only(seg, han_or_digit)
                     && (japanese || only(prev, char::is_numeric) || only(seg, char::is_numeric)));
-            !attaches && allowed.contains(&w[1])
+            !attaches && opportunities.binary_search(&w[1]).is_ok()
         })
         .map(|w| w[1])
         .collect();
@@ -432,7 +435,8 @@ mod tests {
     #[test]
     fn japanese_breaks_between_phrases_not_inside_words() {
         let pieces = |text: &str, lang| {
-            let breaks = phrase_breaks(text, Some(lang)).unwrap();
+            let breaks =
+                phrase_breaks(text, Some(lang), &break_opportunities(text, Some(lang))).unwrap();
             let mut start = 0;
             breaks
                 .into_iter()
@@ -462,6 +466,6 @@ mod tests {
             pieces("春季混合咖啡上市，欢迎品尝！", "zh"),
             ["春季", "混合", "咖啡", "上市，", "欢迎", "品尝！"]
         );
-        assert!(phrase_breaks("Spring blend", Some("en")).is_none());
+        assert!(phrase_breaks("Spring blend", Some("en"), &[7, 12]).is_none());
     }
 }

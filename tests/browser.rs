@@ -1,10 +1,11 @@
 //! brandfit's lines against a browser's: every line of copy in the bundled
-//! multilingual example (Korean, Japanese, Arabic, Hindi, and the English
-//! base), set with the brand's font stack, both by brandfit and by Chromium
-//! from an HTML page with the same fonts in the same order. This checks the
-//! whole chain a browser runs — font fallback per cluster, bidi, shaping —
-//! not one run in one font as `tests/harfbuzz.rs` does. Chromium is large
-//! and not installed by `.ci/run`; without it this test says so and skips.
+//! multilingual example (the English base, Korean, Japanese, Arabic, Hindi,
+//! Hebrew and Thai), set with the brand's font stack, both by brandfit and
+//! by Chromium from an HTML page with the same fonts in the same order. This
+//! checks the whole chain a browser runs — font fallback per cluster, bidi,
+//! shaping — not one run in one font as `tests/harfbuzz.rs` does; and the
+//! Japanese line breaks against Chromium's `word-break: auto-phrase`.
+//! `.ci/run` installs Chromium; without it these tests say so and skip.
 
 mod common;
 
@@ -20,6 +21,8 @@ use brandfit::shape::{is_rtl_language, shape};
 use brandfit::spec::Creative;
 
 const SIZE: f32 = 40.0;
+/// The least agreement, in any em of a line, with Chromium's ink.
+const AGREE: f32 = 0.95;
 /// Vertical pitch of the lines on the test page.
 const PITCH: i32 = 100;
 const LEFT: i32 = 40;
@@ -32,6 +35,14 @@ fn chromium() -> Option<&'static str> {
         eprintln!("skipped: no Chromium (apt-get install chromium)");
     }
     found
+}
+
+/// The bundled multilingual example and its brand's kit.
+fn example() -> (Creative, BrandKit) {
+    let creative =
+        Creative::load(&common::root().join("examples/bloom-world/creative.toml")).unwrap();
+    let kit = BrandKit::load(creative.brand.clone()).unwrap();
+    (creative, kit)
 }
 
 /// One line of copy and the font stack of its layer.
@@ -144,9 +155,7 @@ fn example_copy_matches_chromium() {
     let Some(browser) = chromium() else {
         return;
     };
-    let creative =
-        Creative::load(&common::root().join("examples/bloom-world/creative.toml")).unwrap();
-    let kit = BrandKit::load(creative.brand.clone()).unwrap();
+    let (creative, kit) = example();
     let cases = cases(&creative, &kit);
     // Chromium loads a collection's first face only; the example's copy
     // must not need another.
@@ -190,6 +199,7 @@ fn example_copy_matches_chromium() {
     let picture = image::open(&png).unwrap().to_luma8();
 
     let mut failures = Vec::new();
+    let mut caught = 0;
     for (i, case) in cases.iter().enumerate() {
         let shaped = shape(&case.text, &case.faces, case.lang.as_deref());
         assert!(
@@ -212,13 +222,22 @@ fn example_copy_matches_chromium() {
         // each pixel a one-pixel miss, and is judged per em so that one
         // wrong glyph fails the line.
         let (agree, worst) = common::agreement(&ours, &theirs, SIZE as i32);
+        // The measure must see a mistake: the same line with its two middle
+        // glyphs swapped should fall below the bar.
+        let mut swapped = line.clone();
+        let middle = swapped.glyphs.len() / 2;
+        swapped.glyphs.swap(middle - 1, middle);
+        let wrong = common::line_ink(&case.faces, SIZE, &swapped);
+        if common::agreement(&wrong, &theirs, SIZE as i32).1 < AGREE {
+            caught += 1;
+        }
         let (a, b) = (common::bbox(&ours), common::bbox(&theirs));
         eprintln!(
             "{:<14} ink {}x{} vs Chromium {}x{}, agree {agree:.3}, worst em {worst:.3}",
             case.label, a.w, a.h, b.w, b.h
         );
         let width_error = (a.w - b.w).abs() as f32 / b.w as f32;
-        if width_error > 0.01 || worst < 0.95 {
+        if width_error > 0.01 || worst < AGREE {
             let name = case.label.replace(' ', "-");
             save_overlay(&ours, &theirs, &dir.path().join(format!("{name}.png")));
             failures.push(format!(
@@ -227,6 +246,15 @@ fn example_copy_matches_chromium() {
             ));
         }
     }
+    eprintln!(
+        "a swap of two glyphs fails {caught} of {} lines",
+        cases.len()
+    );
+    assert!(
+        caught * 10 >= cases.len() * 9,
+        "the comparison is too lenient: it caught {caught} of {} swapped lines",
+        cases.len()
+    );
     if !failures.is_empty() {
         let keep = dir.keep();
         panic!(
@@ -305,21 +333,13 @@ fn japanese_phrases_match_chromium_auto_phrase() {
     let Some(browser) = chromium() else {
         return;
     };
-    let creative =
-        Creative::load(&common::root().join("examples/bloom-world/creative.toml")).unwrap();
-    let kit = BrandKit::load(creative.brand.clone()).unwrap();
-    let ja = creative.variants.iter().find(|v| v.id == "ja").unwrap();
-    let format = creative.brand.format("facebook-feed").unwrap();
-    let copy = creative.copy_for(Some(ja), &format);
-    let texts: Vec<String> = [
-        Some(copy.headline.text),
-        copy.body.map(|b| b.text),
-        copy.cta.map(|c| c.text),
-        copy.legal.map(|l| l.text),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let (creative, kit) = example();
+    let cases = cases(&creative, &kit);
+    let texts: Vec<String> = cases
+        .into_iter()
+        .filter(|c| c.lang.as_deref() == Some("ja"))
+        .map(|c| c.text)
+        .collect();
     // Wide enough for the longest phrase (7 characters at 20 px), so that
     // Chromium never has to break inside one.
     let widths = [150, 200, 260];
@@ -333,34 +353,33 @@ fn japanese_phrases_match_chromium_auto_phrase() {
         return;
     };
     assert_eq!(theirs.len(), texts.len() * widths.len());
-    let mut compared = 0;
+    let faces = [cjk];
+    let (mut compared, mut same) = (0, 0);
     for (t, text) in texts.iter().enumerate() {
-        let ours = brandfit::shape::phrase_breaks(text, Some("ja")).unwrap();
-        let uax14 = brandfit::shape::break_opportunities(text, Some("ja"));
-        let offsets: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
-        for (w, width) in widths.iter().enumerate() {
-            for &c in &theirs[t * widths.len() + w] {
-                let at = offsets[c];
+        // Both ways of breaking, as character counts (Chromium's unit).
+        let chars = |bytes: Vec<usize>| -> Vec<usize> {
+            bytes
+                .into_iter()
+                .map(|b| text[..b].chars().count())
+                .collect()
+        };
+        let opportunities = brandfit::shape::break_opportunities(text, Some("ja"));
+        let phrases = brandfit::shape::phrase_breaks(text, Some("ja"), &opportunities).unwrap();
+        let (phrases, opportunities) = (chars(phrases), chars(opportunities));
+        for (w, &width) in widths.iter().enumerate() {
+            let theirs = &theirs[t * widths.len() + w];
+            // Every break Chromium makes between phrases is one of ours,
+            // unless UAX #14 as ICU4X reads it allows no break there.
+            for c in theirs {
                 compared += 1;
-                // Every break Chromium makes between phrases is one of ours,
-                // unless UAX #14 as ICU4X reads it allows no break there.
                 assert!(
-                    ours.contains(&at) || !uax14.contains(&at),
-                    "{width} px: Chromium breaks {:?} | {:?}; our phrase breaks are {ours:?}",
-                    &text[..at],
-                    &text[at..]
+                    phrases.contains(c) || !opportunities.contains(c),
+                    "{width} px: Chromium breaks {text} before character {c}; our phrases end at {phrases:?}"
                 );
             }
-        }
-    }
-    eprintln!("{compared} Chromium auto-phrase breaks, all at our phrase boundaries");
-    // And the other way: wherever every phrase fits the width, brandfit's
-    // own wrap (greedy, not balanced, to match the browser) breaks the
-    // same lines as Chromium.
-    let faces = [cjk];
-    let mut same = 0;
-    for (t, text) in texts.iter().enumerate() {
-        for (w, &width) in widths.iter().enumerate() {
+            // And the other way: wherever brandfit keeps whole phrases, its
+            // own wrap (greedy, not balanced, as the browser's) breaks the
+            // same lines as Chromium.
             let set = brandfit::layout::text::set_text(&brandfit::layout::text::TextRequest {
                 faces: &faces,
                 text,
@@ -377,20 +396,14 @@ fn japanese_phrases_match_chromium_auto_phrase() {
             let ours: Vec<usize> = set
                 .lines
                 .iter()
-                .scan(0, |chars, line| {
-                    *chars += line.text.chars().count();
-                    Some(*chars)
+                .scan(0, |end, line| {
+                    *end += line.text.chars().count();
+                    Some(*end)
                 })
                 .collect();
-            let theirs = &theirs[t * widths.len() + w];
-            let breaks = &ours[..ours.len() - 1];
-            let phrase_chars: Vec<usize> = brandfit::shape::phrase_breaks(text, Some("ja"))
-                .unwrap()
-                .into_iter()
-                .map(|b| text[..b].chars().count())
-                .collect();
-            if breaks.iter().all(|b| phrase_chars.contains(b)) {
-                assert_eq!(breaks, &theirs[..], "{width} px: {text}");
+            let ours = &ours[..ours.len() - 1];
+            if ours.iter().all(|b| phrases.contains(b)) {
+                assert_eq!(ours, &theirs[..], "{width} px: {text}");
                 same += 1;
             } else {
                 // A phrase wider than the line was split; where is a matter
@@ -403,6 +416,7 @@ fn japanese_phrases_match_chromium_auto_phrase() {
             }
         }
     }
+    eprintln!("{compared} Chromium auto-phrase breaks, all at our phrase boundaries");
     eprintln!(
         "{same} of {} wraps kept whole phrases, and all of them equal Chromium's",
         texts.len() * widths.len()

@@ -19,35 +19,39 @@ fn copy(body: bool, cta: bool, legal: bool, rtl: bool) -> Copy {
         text: t.to_string(),
         color: TextColor::Auto,
     };
-    if rtl {
-        return Copy {
-            headline: text("الصيف في أوج ازدهاره"),
-            body: body.then(|| text("باقات مربوطة يدويًا، تصل قبل الظهر.")),
-            cta: cta.then(|| Cta {
-                text: "تسوّق الباقات".into(),
-                fill: brandfit::color::Rgb([228, 87, 46]),
-                color: TextColor::Auto,
-            }),
-            legal: legal.then(|| text("حتى 31 أغسطس.")),
-            lang: Some("ar".into()),
-            ..copy(false, false, false, false)
-        };
-    }
+    // (headline, body, CTA, legal, language)
+    let words = if rtl {
+        (
+            "الصيف في أوج ازدهاره",
+            "باقات مربوطة يدويًا، تصل قبل الظهر.",
+            "تسوّق الباقات",
+            "حتى 31 أغسطس.",
+            Some("ar".to_string()),
+        )
+    } else {
+        (
+            "Spring blend is here",
+            "Bright, floral, roasted this week.",
+            "Order now",
+            "While stocks last.",
+            None,
+        )
+    };
     Copy {
         background: Background {
             fill: BackgroundFill::Color(brandfit::color::Rgb([40, 40, 40])),
             focus: None,
             scrim: None,
         },
-        headline: text("Spring blend is here"),
-        body: body.then(|| text("Bright, floral, roasted this week.")),
+        headline: text(words.0),
+        body: body.then(|| text(words.1)),
         cta: cta.then(|| Cta {
-            text: "Order now".into(),
+            text: words.2.into(),
             fill: brandfit::color::Rgb([228, 87, 46]),
             color: TextColor::Auto,
         }),
-        legal: legal.then(|| text("While stocks last.")),
-        lang: None,
+        legal: legal.then(|| text(words.3)),
+        lang: words.4,
     }
 }
 

@@ -105,19 +105,19 @@ fn sidecar(path: &Path) -> Sidecar {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
-#[test]
-fn output_is_byte_identical_at_any_thread_count() {
+/// Renders `creative` with one worker and with four; asserts the two
+/// output trees hold `count` files, byte for byte the same.
+fn assert_identical_at_1_and_4_threads(creative: &Path, count: usize) {
     let dir = tempfile::tempdir().unwrap();
-    let creative = photo_creative(dir.path(), "Spring blend is here", "accent");
-    let (one, two) = (dir.path().join("j1"), dir.path().join("j2"));
-    render(&creative, &one, "1");
-    render(&creative, &two, "2");
-    let (a, b) = (files(&one), files(&two));
-    assert_eq!(a.len(), 8, "4 images + 4 sidecars");
+    let (one, four) = (dir.path().join("j1"), dir.path().join("j4"));
+    render(creative, &one, "1");
+    render(creative, &four, "4");
+    let (a, b) = (files(&one), files(&four));
+    assert_eq!(a.len(), count, "{}", creative.display());
     for (fa, fb) in a.iter().zip(&b) {
         assert_eq!(
             fa.strip_prefix(&one).unwrap(),
-            fb.strip_prefix(&two).unwrap()
+            fb.strip_prefix(&four).unwrap()
         );
         assert!(
             std::fs::read(fa).unwrap() == std::fs::read(fb).unwrap(),
@@ -125,6 +125,16 @@ fn output_is_byte_identical_at_any_thread_count() {
             fa.display()
         );
     }
+}
+
+#[test]
+fn output_is_byte_identical_at_any_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let creative = photo_creative(dir.path(), "Spring blend is here", "accent");
+    assert_identical_at_1_and_4_threads(&creative, 8); // 4 images + 4 sidecars
+    // Six scripts through shared shape and glyph caches: still identical.
+    let world = common::root().join("examples/bloom-world/creative.toml");
+    assert_identical_at_1_and_4_threads(&world, 6 * 8);
 }
 
 #[test]

@@ -75,6 +75,8 @@ pub struct TextBlock {
     pub rtl: bool,
     /// Indices in the font stack (`face`, then fallbacks) of the faces drawn.
     pub faces_used: Vec<usize>,
+    /// The line box above and below each baseline, in px (both positive).
+    pub line_box: (f32, f32),
 }
 
 /// The call-to-action button.
@@ -183,6 +185,7 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
             lang: copy.lang.clone(),
             rtl: set.rtl,
             faces_used: set.faces_used,
+            line_box: set.line_box,
         }
     };
 
@@ -313,9 +316,9 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
 /// Moves a one-line label to the centre of `area` (the button's inside).
 fn recentre(label: &mut TextBlock, area: Rect, kit: &BrandKit) {
     let stack = label.face.stack(kit);
-    let face = stack[0];
-    let scale = face.scale(label.size);
-    let (ascent, descent) = (face.ascent * scale, -face.descent * scale);
+    // The same line box the label was set in: Arabic labels centre their
+    // deeper descenders too.
+    let (ascent, descent) = label.line_box;
     let mut ink = Rect::default();
     for line in &mut label.lines {
         line.x = (area.x as f32 + (area.w as f32 - line.width) / 2.0).round();

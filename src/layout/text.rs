@@ -95,6 +95,10 @@ pub struct SetText {
     pub rtl: bool,
     /// Indices in the stack of the faces the lines use.
     pub faces_used: Vec<usize>,
+    /// The line box above and below each baseline, in px (both positive):
+    /// the primary face's ascent and descent, or taller where fallback
+    /// glyphs reach further.
+    pub line_box: (f32, f32),
 }
 
 /// A word and the space after it, in design units.
@@ -110,8 +114,8 @@ struct Word {
 /// "words" run from one line-break opportunity to the next (UAX #14: spaces
 /// in Latin, between ideographs in CJK, between words in Thai); in Japanese
 /// and Chinese its "phrases" run between the opportunities that end a
-/// phrase (`shape::phrase_breaks`), and lines break between phrases
-/// whenever every phrase fits the line.
+/// phrase (`shape::phrase_breaks`), and lines break between phrases (see
+/// [`Measured::units`]).
 struct Measured<'a> {
     text: &'a str,
     shaped: Shaped,
@@ -119,7 +123,8 @@ struct Measured<'a> {
     phrases: Option<Vec<Word>>,
 }
 
-/// A line: the first and last unit (word or phrase) on it, as byte offsets.
+/// A line: from the start of its first unit (word or phrase) to the end of
+/// its last, as byte offsets.
 type LineSpan = (usize, usize);
 
 impl<'a> Measured<'a> {
@@ -145,8 +150,9 @@ impl<'a> Measured<'a> {
             }
             words
         };
-        let words = units(break_opportunities(text, lang));
-        let phrases = phrase_breaks(text, lang).map(units);
+        let opportunities = break_opportunities(text, lang);
+        let phrases = phrase_breaks(text, lang, &opportunities).map(&units);
+        let words = units(opportunities);
         Measured {
             text,
             shaped,
@@ -221,7 +227,7 @@ fn greedy(units: &[Word], max: f32) -> Vec<LineSpan> {
 /// the last line truncated (and `fits == false`) when nothing does.
 pub fn set_text(req: &TextRequest) -> SetText {
     let measured = Measured::new(req.faces, req.text, req.lang);
-    let v = VMetrics::of(req.faces[0], &measured.shaped, req.faces);
+    let v = VMetrics::of(req.faces[0], &measured.shaped);
     let units = |size: f32| req.region.w as f32 / size;
     let fits_at = |size: f32, split: bool| -> bool {
         match measured.wrap(units(size), split) {
@@ -259,9 +265,10 @@ pub fn set_text(req: &TextRequest) -> SetText {
     // Whole phrases at a smaller size beat a phrase split at a larger one,
     // as a Japanese or Chinese typesetter would choose; split only when
     // even the minimum size needs it.
-    let fitted = largest(false)
-        .map(|size| (size, false))
-        .or_else(|| largest(true).map(|size| (size, true)));
+    let fitted = largest(false).map(|size| (size, false)).or_else(|| {
+        measured.phrases.as_ref()?;
+        largest(true).map(|size| (size, true))
+    });
     let (size, fits) = fitted.map_or((req.min_size, false), |(size, _)| (size, true));
     let texts: Vec<String> = if let Some((size, split)) = fitted {
         let max = units(size);
@@ -340,10 +347,10 @@ struct VMetrics {
 }
 
 impl VMetrics {
-    fn of(primary: &Face, shaped: &Shaped, faces: &[&Face]) -> VMetrics {
+    fn of(primary: &Face, shaped: &Shaped) -> VMetrics {
         let em = primary.units_per_em;
         let (ascent, descent) = (primary.ascent / em, primary.descent / em);
-        let Some((top, bottom)) = shaped.ink_extent(faces) else {
+        let Some((top, bottom)) = shaped.ink_extent else {
             return VMetrics { ascent, descent };
         };
         if top <= ascent && bottom >= descent {
@@ -429,6 +436,7 @@ fn place_lines(
         missing,
         rtl,
         faces_used,
+        line_box: (v.ascent * size, -v.descent * size),
     }
 }
 
@@ -568,7 +576,9 @@ mod tests {
         .unwrap();
         let faces = &[&cjk][..];
         let text = "手作りの花束を、正午までに街中へお届けします。";
-        let phrase_ends = crate::shape::phrase_breaks(text, Some("ja")).unwrap();
+        let phrase_ends =
+            crate::shape::phrase_breaks(text, Some("ja"), &break_opportunities(text, Some("ja")))
+                .unwrap();
         for width in [300, 420, 520, 640] {
             let mut req = request(faces, text, Rect::new(0, 0, width, 400));
             req.lang = Some("ja");

@@ -112,8 +112,8 @@ fn legibility_scrim(
     let pad = (block.size * 0.45).round() as i32;
     // Full strength over the text and the few pixels around it that the
     // legibility measure looks at; feathered out beyond, inside the region
-    // (but never short of the core: tall Arabic or Devanagari ink may reach
-    // past the region's edge).
+    // (but never short of the core: glyphs may overhang the region's edge
+    // by their side bearings or marks).
     let core = block.ink.inset(-3);
     let area = block
         .ink
