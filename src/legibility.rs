@@ -10,7 +10,8 @@ use crate::geom::Rect;
 
 /// The 10th-percentile contrast of `color`'s glyph pixels in `bbox` against
 /// the pixels 4–6 px around them inside the text's box (grown by 2 px):
-/// what is behind the text, not the next layer. `None` when no glyph pixel is found.
+/// what is behind the text, not the next layer. `None` when fewer than
+/// four glyph pixels are found.
 pub fn measure_contrast(img: &RgbImage, bbox: Rect, color: Rgb) -> Option<f32> {
     let canvas = Rect::new(0, 0, img.width() as i32, img.height() as i32);
     let area = bbox.inset(-2).intersect(canvas);
@@ -34,6 +35,22 @@ pub fn measure_contrast(img: &RgbImage, bbox: Rect, color: Rgb) -> Option<f32> {
         (inner.y - area.y) as usize,
         (inner.bottom() - area.y) as usize,
     );
+    // Glyph pixels: within 48 code values of the colour, or — where the
+    // text stands far from what is behind it — at least half-way from the
+    // background to the colour (thin strokes of small text, blurred by
+    // anti-aliasing and JPEG, rarely come closer). The background's
+    // distance is the box's median: glyphs cover well under half a text box.
+    let mut distances = Vec::with_capacity(inner.area().max(0) as usize);
+    for y in iy0..iy1 {
+        let row = pixel_row(y);
+        distances.extend((ix0..ix1).map(|x| distance(&row[x * 3..x * 3 + 3])));
+    }
+    if distances.is_empty() {
+        return None;
+    }
+    let middle = distances.len() / 2;
+    let background = *distances.select_nth_unstable(middle).1;
+    let reach = (background / 2).max(48);
     let mut glyph = vec![false; w * h];
     let mut core = Vec::new();
     for y in iy0..iy1 {
@@ -41,7 +58,7 @@ pub fn measure_contrast(img: &RgbImage, bbox: Rect, color: Rgb) -> Option<f32> {
         for x in ix0..ix1 {
             let p = &row[x * 3..x * 3 + 3];
             let d = distance(p);
-            if d <= 48 {
+            if d <= reach {
                 glyph[y * w + x] = true;
                 if d <= 16 {
                     core.push(Rgb([p[0], p[1], p[2]]).luminance());
@@ -49,11 +66,20 @@ pub fn measure_contrast(img: &RgbImage, bbox: Rect, color: Rgb) -> Option<f32> {
             }
         }
     }
-    if core.len() < 4 {
+    if glyph.iter().filter(|&&g| g).count() < 4 {
         return None;
     }
-    let middle = core.len() / 2;
-    let text_lum = *core.select_nth_unstable_by(middle, f32::total_cmp).1;
+    // The ink's own luminance where its strokes are solid; small text in a
+    // JPEG may have none (thin strokes blurred by the DCT and their chroma
+    // averaged over 2x2 pixels never reach the colour they were set in),
+    // and then the colour set stands for them. Their positions are still
+    // found, so what is behind them is still measured.
+    let text_lum = if core.len() >= 4 {
+        let middle = core.len() / 2;
+        *core.select_nth_unstable_by(middle, f32::total_cmp).1
+    } else {
+        color.luminance()
+    };
     // Pixels 4–6 px from the glyphs: beyond their anti-aliased fringe, which
     // is a mix of text and background and would understate the contrast.
     let distance = glyph_distance(&glyph, w, h);
@@ -135,6 +161,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Small black text on cream, as a JPEG at quality 75 with 4:2:0
+    /// chroma: no stroke pixel comes within 48 code values of black, yet
+    /// the glyphs are found and the contrast measured near black-on-cream's.
+    #[test]
+    fn small_dark_text_is_found_through_jpeg() {
+        let cream = image::Rgb([0xF5, 0xE6, 0xD3]);
+        let mut img = RgbImage::from_pixel(120, 30, cream);
+        // One-pixel stems straddling two pixels, 4 px apart, as a 12 px
+        // regular weight sets them: each pixel half covered.
+        for y in 10..20 {
+            for x in (12..108).step_by(4) {
+                img.put_pixel(x, y, image::Rgb([0x7A, 0x73, 0x6A]));
+                img.put_pixel(x + 1, y, image::Rgb([0x7A, 0x73, 0x6A]));
+            }
+        }
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 75)
+            .encode_image(&img)
+            .unwrap();
+        let decoded = image::load_from_memory(&jpeg).unwrap().to_rgb8();
+        let darkest = decoded.pixels().map(|p| *p.0.iter().max().unwrap()).min();
+        assert!(
+            darkest.unwrap() > 48,
+            "the test needs strokes that never reach black"
+        );
+        let ratio = measure_contrast(&decoded, Rect::new(10, 8, 100, 14), Rgb([0, 0, 0])).unwrap();
+        assert!(ratio > 10.0, "{ratio}");
     }
 
     #[test]

@@ -398,3 +398,59 @@ fn unknown_format_ids_get_a_hint() {
         ],
     );
 }
+
+/// Standard output carries the report and nothing else (SPEC §6): `build`
+/// and `check` with every report kind give output that parses as that
+/// kind, `render` gives none; "wrote …" lines and notes go to stderr.
+#[test]
+fn stdout_carries_only_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = common::write_creative(
+        dir.path(),
+        "acme",
+        &format!("formats = [\"leaderboard\", \"medium-rectangle\"]\n{GOOD}"),
+    );
+    let out = dir.path().join("out");
+    let (c, out) = (c.to_str().unwrap(), out.to_str().unwrap());
+
+    let o = brandfit(&["render", c, "-o", out]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        o.stdout.is_empty(),
+        "render wrote to stdout: {:?}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    assert_eq!(stderr(&o).matches("wrote ").count(), 2, "{}", stderr(&o));
+
+    let brand = common::root().join("brand-guides/acme.toml");
+    let runs: [Vec<&str>; 2] = [
+        vec!["build", c, "-o", out],
+        vec!["check", out, "--brand", brand.to_str().unwrap()],
+    ];
+    for run in &runs {
+        for kind in ["text", "json", "junit"] {
+            let mut args = run.clone();
+            args.extend(["--report", kind]);
+            let o = brandfit(&args);
+            let stdout = String::from_utf8_lossy(&o.stdout);
+            assert!(
+                !stdout.contains("wrote ") && !stdout.contains("note:"),
+                "{} --report {kind}: progress on stdout: {stdout}",
+                run[0]
+            );
+            match kind {
+                "json" => {
+                    let report: serde_json::Value = serde_json::from_slice(&o.stdout)
+                        .unwrap_or_else(|e| panic!("{} --report json: {e}: {stdout}", run[0]));
+                    assert_eq!(report["summary"]["images"], 2);
+                }
+                "junit" => assert!(
+                    stdout.starts_with("<?xml") && stdout.trim_end().ends_with("</testsuites>"),
+                    "{} --report junit: {stdout}",
+                    run[0]
+                ),
+                _ => assert!(stdout.contains("leaderboard"), "{stdout}"),
+            }
+        }
+    }
+}

@@ -109,7 +109,8 @@ fn render(paths: &[std::path::PathBuf], opts: &RenderOptions) -> (i32, Vec<job::
             Ok(out) => {
                 let enc = out.record.encoding.as_ref();
                 let kib = enc.map_or(0, |e| e.bytes.div_ceil(1024));
-                println!(
+                // Progress, not the report: standard output carries only the report.
+                eprintln!(
                     "wrote {} ({}x{}, {kib} KiB)",
                     out.image.display(),
                     out.record.width,
