@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use brandfit::check::plane::Plane;
+use brandfit::check::logo::Pyramid;
 use brandfit::check::{CheckOptions, Checker, color, format, read_sidecar, text};
 use brandfit::job::{Assets, RenderOptions, run, tasks};
 use brandfit::kit::BrandKit;
@@ -47,8 +47,8 @@ fn bench(c: &mut Criterion) {
     let img = &decoded.image;
     let sidecar = read_sidecar(&story.image).and_then(Result::ok);
     let allowed: Vec<_> = kit.brand.allowed_colors().collect();
-    c.bench_function("stage luma pyramid instagram-story", |b| {
-        b.iter(|| Plane::luma(img).pyramid(8))
+    c.bench_function("stage colour pyramid instagram-story", |b| {
+        b.iter(|| Pyramid::new(img))
     });
     c.bench_function("stage flat areas instagram-story", |b| {
         b.iter(|| color::flat_areas(img, None, 0.002, &allowed))

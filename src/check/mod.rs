@@ -6,6 +6,7 @@
 pub mod color;
 pub mod format;
 pub mod logo;
+pub mod orient;
 pub mod placement;
 pub mod plane;
 pub mod text;
@@ -21,7 +22,6 @@ use crate::layout::arrange::{BrandGeometry, logo_box};
 use crate::sidecar::Sidecar;
 use crate::spec::Format;
 use logo::{LogoMatch, LogoModel, SearchHint};
-use plane::Plane;
 
 /// How a rule came out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -332,7 +332,7 @@ impl<'a> Checker<'a> {
     }
 
     fn find_logo(&self, img: &RgbImage, target: &Format, corner: Corner) -> Option<LogoMatch> {
-        let pyramid = Plane::luma(img).pyramid(8);
+        let pyramid = logo::Pyramid::new(img);
         let rules = &self.kit.brand.logo;
         let safe = target.safe_area();
         let geometry = BrandGeometry {

@@ -2,7 +2,7 @@
 //! `logo.min-size`, `logo.aspect`, and `safe-zone` for logo and text.
 
 use super::Finding;
-use super::logo::{LogoMatch, LogoModel, PRESENT};
+use super::logo::{LogoMatch, LogoModel};
 use crate::geom::{Corner, Rect};
 use crate::sidecar::Sidecar;
 use crate::spec::{Brand, Format};
@@ -57,17 +57,21 @@ pub fn logo_rules(
 ) -> Vec<Finding> {
     let rules = &brand.logo;
     let Some(m) = found.filter(|m| m.is_present()) else {
-        let (best, needed) = found.map_or((0.0, PRESENT), |m| (m.score, m.needed()));
-        let mut out = vec![
-            Finding::fail(
-                "logo.present",
-                format!(
-                    "the {} logo was not found (best match {best:.2}; {needed:.2} needed at that size)",
-                    brand.name
-                ),
-            )
-            .values(round2(best), round2(needed)),
-        ];
+        let message = match found {
+            Some(m) => format!(
+                "the {} logo was not found: the best match, at {},{} ({}x{} px), scores {:.2}; this image needs {:.2}",
+                brand.name, m.rect.x, m.rect.y, m.rect.w, m.rect.h, m.score, m.needed
+            ),
+            None => format!(
+                "the {} logo was not found: nothing in the image resembles it",
+                brand.name
+            ),
+        };
+        let mut finding = Finding::fail("logo.present", message);
+        if let Some(m) = found {
+            finding = finding.values(evidence(m), threshold(m)).at(m.rect);
+        }
+        let mut out = vec![finding];
         for rule in ["logo.corner", "logo.margin", "logo.min-size", "logo.aspect"] {
             out.push(Finding::skip(rule, "no logo found"));
         }
@@ -78,11 +82,11 @@ pub fn logo_rules(
         Finding::pass(
             "logo.present",
             format!(
-                "logo found at {},{} ({}x{} px), match {:.2}",
-                r.x, r.y, r.w, r.h, m.score
+                "logo found at {},{} ({}x{} px), match {:.2} (this image needs {:.2}; next best {:.2})",
+                r.x, r.y, r.w, r.h, m.score, m.needed, m.runner_up
             ),
         )
-        .values(round2(m.score), round2(m.needed()))
+        .values(evidence(m), threshold(m))
         .at(r),
     ];
 
@@ -259,6 +263,20 @@ pub fn safe_zone(logo: Option<&LogoMatch>, sidecar: Option<&Sidecar>, format: &F
         .values(intruders.iter().map(|(r, _)| r.clone()).collect::<Vec<_>>(), "inside the safe area")
         .at(*r),
     }
+}
+
+/// What `logo.present` measured: the match's score and the best score elsewhere.
+fn evidence(m: &LogoMatch) -> serde_json::Value {
+    serde_json::json!({
+        "score": round2(m.score),
+        "runner_up": round2(m.runner_up),
+        "coverage": round2(m.coverage),
+    })
+}
+
+/// The score the decision asked of this image.
+fn threshold(m: &LogoMatch) -> serde_json::Value {
+    serde_json::json!({ "score": round2(m.needed) })
 }
 
 fn round2(v: f32) -> f64 {

@@ -1,8 +1,9 @@
-//! A single-channel float image and its pyramid, for template matching.
+//! Float image planes for the logo search: colour planes and their
+//! pyramid, and prefix sums.
 
 use image::RgbImage;
 
-/// Brightness in 0..1, row-major.
+/// Values in 0..1, row-major.
 #[derive(Debug, Clone)]
 pub struct Plane {
     /// Width.
@@ -13,22 +14,30 @@ pub struct Plane {
     pub data: Vec<f32>,
 }
 
-impl Plane {
-    /// Rec. 601 luma of an sRGB image (code values, not linear light).
-    pub fn luma(img: &RgbImage) -> Plane {
-        let mut data = vec![0f32; img.width() as usize * img.height() as usize];
-        for (d, p) in data.iter_mut().zip(img.as_raw().chunks_exact(3)) {
-            *d = (0.299 / 255.0) * p[0] as f32
-                + (0.587 / 255.0) * p[1] as f32
-                + (0.114 / 255.0) * p[2] as f32;
+/// An RGB image as three planes of code values in 0..1.
+#[derive(Debug, Clone)]
+pub struct ColorPlanes(pub [Plane; 3]);
+
+impl ColorPlanes {
+    /// The planes of an sRGB image (code values, not linear light).
+    pub fn of(img: &RgbImage) -> ColorPlanes {
+        let (w, h) = (img.width() as usize, img.height() as usize);
+        let mut planes: [Vec<f32>; 3] = std::array::from_fn(|_| Vec::with_capacity(w * h));
+        for p in img.as_raw().chunks_exact(3) {
+            for (plane, v) in planes.iter_mut().zip(p) {
+                plane.push(*v as f32 * (1.0 / 255.0));
+            }
         }
-        Plane {
-            w: img.width() as usize,
-            h: img.height() as usize,
-            data,
-        }
+        ColorPlanes(planes.map(|data| Plane { w, h, data }))
     }
 
+    /// Half the size, 2x2 box filter (a rasteriser's coverage at half size).
+    pub fn half(&self) -> ColorPlanes {
+        ColorPlanes(std::array::from_fn(|c| self.0[c].half()))
+    }
+}
+
+impl Plane {
     /// Half the size, 2x2 box filter.
     pub fn half(&self) -> Plane {
         let (w, h) = (self.w / 2, self.h / 2);
@@ -44,17 +53,41 @@ impl Plane {
         }
         Plane { w, h, data }
     }
+}
 
-    /// The pyramid: level k is 2^k times smaller, down to about `min_side` px.
-    pub fn pyramid(self, min_side: usize) -> Vec<Plane> {
-        let mut levels = vec![self];
-        while let Some(last) = levels.last() {
-            if last.w.min(last.h) / 2 < min_side {
-                break;
+/// Sums over any rectangle of a plane in constant time.
+pub struct Integral {
+    w: usize,
+    h: usize,
+    /// (w + 1) x (h + 1) prefix sums, the first row and column zero.
+    sums: Vec<f32>,
+}
+
+impl Integral {
+    /// The prefix sums of `p`.
+    pub fn of(p: &Plane) -> Integral {
+        let (w, h) = (p.w, p.h);
+        let mut sums = vec![0f32; (w + 1) * (h + 1)];
+        for y in 0..h {
+            let mut row = 0f32;
+            for x in 0..w {
+                row += p.data[y * w + x];
+                sums[(y + 1) * (w + 1) + x + 1] = sums[y * (w + 1) + x + 1] + row;
             }
-            let next = last.half();
-            levels.push(next);
         }
-        levels
+        Integral { w, h, sums }
+    }
+
+    /// Mean over the rectangle (clipped to the plane; 0 when empty).
+    pub fn mean(&self, x: i64, y: i64, w: i64, h: i64) -> f32 {
+        let x0 = x.clamp(0, self.w as i64) as usize;
+        let y0 = y.clamp(0, self.h as i64) as usize;
+        let x1 = (x + w).clamp(0, self.w as i64) as usize;
+        let y1 = (y + h).clamp(0, self.h as i64) as usize;
+        if x1 <= x0 || y1 <= y0 {
+            return 0.0;
+        }
+        let s = |x: usize, y: usize| self.sums[y * (self.w + 1) + x];
+        (s(x1, y1) - s(x0, y1) - s(x1, y0) + s(x0, y0)) / ((x1 - x0) * (y1 - y0)) as f32
     }
 }

@@ -1,0 +1,442 @@
+//! Edge orientation fields and shape templates: how the logo is searched.
+//!
+//! At every pixel the colour structure tensor (Di Zenzo's: the gradients
+//! of the three channels, summed as outer products over a 3x3
+//! neighbourhood) gives the direction in which colour changes most and
+//! how clearly. It is kept as a doubled angle, `(cos 2θ, sin 2θ)`, scaled
+//! by how coherent and how strong the change is: a border between two
+//! colours has the same doubled angle whichever side is lighter, so a
+//! mark darker than its surroundings on one side and lighter on the other
+//! still has one outline; two colours of one brightness still have a
+//! border between them; and the noise of a flat fill or the tangle of a
+//! busy texture has little coherent direction to agree with.
+//!
+//! A template is the mark's own field, sampled at the points of its
+//! outline (and the borders between its colours), plus points inside its
+//! solid parts where it has no edge at all. A placement scores the mean
+//! agreement of directions along the outline, less the mean edge energy
+//! where the mark is solid: near 1 for the mark on any background, near 0
+//! or below for anything else. The 3x3 neighbourhood makes a placement one
+//! pixel off score nearly as well, so the exhaustive stage can try every
+//! third position.
+
+use super::plane::ColorPlanes;
+
+/// Per pixel: the doubled-angle vector scaled by coherence and strength
+/// (`c`, `s`, length at most 1) and the edge energy `e` in 0..1. The
+/// energy is of brightness alone, and on a coarser scale than the vector:
+/// a JPEG's colour is stored at half resolution and rings for many pixels
+/// around a colour border, and its noise, incoherent, hardly moves the
+/// vector but would fill the energy.
+pub struct Field {
+    /// Width.
+    pub w: usize,
+    /// Height.
+    pub h: usize,
+    /// `(c, s, e)` interleaved, row-major.
+    pub data: Vec<[f32; 3]>,
+}
+
+/// Contrast (0..1 code values over two pixels) at which an edge's vector
+/// is half its full length: a faint mark a person can still see has a
+/// direction.
+pub const HALF_CONTRAST: f32 = 0.04;
+/// Contrast at which energy is one half: JPEG noise and a photo's grain
+/// inside a solid mark stay well under it, texture crossing it does not.
+pub const HALF_ENERGY: f32 = 0.1;
+
+/// The field of `channels` (each `w * h`, values 0..1), with the energy
+/// taken from `brightness`.
+pub fn field(channels: &[&[f32]], brightness: &[f32], w: usize, h: usize, r: usize) -> Field {
+    // Per-pixel tensors from central differences: the colour one summed
+    // over channels, and the brightness one's trace.
+    let mut t = vec![[0f32; 4]; w * h];
+    if w >= 3 && h >= 3 {
+        let mut add = |ch: &[f32], colour: bool| {
+            for y in 1..h - 1 {
+                let (up, here, down) = (
+                    &ch[(y - 1) * w..y * w],
+                    &ch[y * w..(y + 1) * w],
+                    &ch[(y + 1) * w..(y + 2) * w],
+                );
+                for (x, out) in t[y * w + 1..(y + 1) * w - 1].iter_mut().enumerate() {
+                    let gx = here[x + 2] - here[x];
+                    let gy = down[x + 1] - up[x + 1];
+                    if colour {
+                        out[0] += gx * gx;
+                        out[1] += gx * gy;
+                        out[2] += gy * gy;
+                    } else {
+                        out[3] += gx * gx + gy * gy;
+                    }
+                }
+            }
+        };
+        for ch in channels {
+            add(ch, true);
+        }
+        add(brightness, false);
+    }
+    // (2r+1)^2 mean, separable.
+    let area = ((2 * r + 1) * (2 * r + 1)) as f32;
+    let mut across = vec![[0f32; 4]; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            let mut acc = [0f32; 4];
+            for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
+                let v = t[y * w + xx];
+                for k in 0..4 {
+                    acc[k] += v[k];
+                }
+            }
+            across[y * w + x] = acc;
+        }
+    }
+    let half = HALF_CONTRAST * HALF_CONTRAST;
+    let half_energy = HALF_ENERGY * HALF_ENERGY;
+    let mut data = vec![[0f32; 3]; w * h];
+    for y in 0..h {
+        for x in 0..w {
+            let mut j = [0f32; 4];
+            for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+                let v = across[yy * w + x];
+                for k in 0..4 {
+                    j[k] += v[k];
+                }
+            }
+            let (jxx, jxy, jyy, luma) = (j[0] / area, j[1] / area, j[2] / area, j[3] / area);
+            let norm = jxx + jyy + half;
+            data[y * w + x] = [
+                (jxx - jyy) / norm,
+                2.0 * jxy / norm,
+                luma / (luma + half_energy),
+            ];
+        }
+    }
+    Field { w, h, data }
+}
+
+/// Rec. 601 brightness of three planes.
+fn luma(r: &[f32], g: &[f32], b: &[f32]) -> Vec<f32> {
+    r.iter()
+        .zip(g)
+        .zip(b)
+        .map(|((r, g), b)| 0.299 * r + 0.587 * g + 0.114 * b)
+        .collect()
+}
+
+impl Field {
+    /// The field of an RGB image, over 3x3 neighbourhoods (`smooth`) or
+    /// single pixels.
+    pub fn of(img: &ColorPlanes, smooth: bool) -> Field {
+        let [r, g, b] = &img.0;
+        let y = luma(&r.data, &g.data, &b.data);
+        field(
+            &[&r.data, &g.data, &b.data],
+            &y,
+            r.w,
+            r.h,
+            usize::from(smooth),
+        )
+    }
+
+    /// The length of the vectors: how clearly each pixel has an edge (in
+    /// colour, so a navy mark on black has one), for prefix sums.
+    pub fn edge_presence(&self) -> Vec<f32> {
+        self.data
+            .iter()
+            .map(|v| (v[0] * v[0] + v[1] * v[1]).sqrt())
+            .collect()
+    }
+}
+
+/// A template: outline points with the unit doubled angle the mark has
+/// there, and solid points where it has no edge. Coordinates are relative
+/// to the logo box's top-left and may reach `PAD` px outside it.
+pub struct Shape {
+    /// (dx, dy, cos 2θ, sin 2θ), spread along the outline.
+    pub outline: Vec<(i32, i32, f32, f32)>,
+    /// (dx, dy) inside the mark's solid parts.
+    pub solid: Vec<(i32, i32)>,
+    /// Mean edge presence (vector length) of the template's own field
+    /// over its padded box.
+    pub mean_presence: f32,
+    /// The cell of the box (a grid of about eight, see [`cell_grid`]) each
+    /// outline point falls in.
+    cells: Vec<u8>,
+    n_cells: usize,
+}
+
+/// What a placement shows, cell by cell: see [`Shape::robust`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Robust {
+    /// Mean outline agreement over the cells where the banner has edges.
+    pub agree: f32,
+    /// The share of outline points in those cells.
+    pub coverage: f32,
+    /// Mean energy at the solid points.
+    pub solid: f32,
+}
+
+/// An outline cell counts as showing the mark when the banner's edge
+/// vectors there average at least this long: an outline of the mark's own
+/// colour against a background of that colour has none.
+const VISIBLE: f32 = 0.3;
+
+/// Columns and rows of the cell grid of a `w` × `h` box: about eight
+/// cells, as square as the box allows.
+fn cell_grid(w: usize, h: usize) -> (usize, usize) {
+    let aspect = w as f32 / h.max(1) as f32;
+    let cols = ((8.0 * aspect).sqrt().round() as usize).clamp(1, 8);
+    let rows = (8 / cols).clamp(1, 4);
+    (cols, rows)
+}
+
+/// Pixels around the mark that its outline reaches.
+pub const PAD: i32 = 2;
+
+impl Shape {
+    /// The template of premultiplied RGBA pixels `w` × `h`, with at most
+    /// `max_outline` outline points, no two closer than `spacing` px
+    /// (Chebyshev), and at most `max_solid` solid points.
+    pub fn new(
+        px: &[u8],
+        w: usize,
+        h: usize,
+        max_outline: usize,
+        spacing: i32,
+        max_solid: usize,
+        smooth: bool,
+    ) -> Shape {
+        let p = PAD as usize;
+        let (pw, ph) = (w + 2 * p, h + 2 * p);
+        let mut ch: [Vec<f32>; 4] = std::array::from_fn(|_| vec![0f32; pw * ph]);
+        let mut alpha = vec![0u8; pw * ph];
+        for (i, q) in px.chunks_exact(4).enumerate() {
+            let j = (i / w + p) * pw + i % w + p;
+            for (c, v) in q.iter().enumerate() {
+                ch[(c + 1) % 4][j] = *v as f32 / 255.0;
+            }
+            alpha[j] = q[3];
+        }
+        let refs: Vec<&[f32]> = ch.iter().map(Vec::as_slice).collect();
+        // Solid parts are where the mark has no edge of its own: neither
+        // of its outline (alpha) nor of its colours.
+        let bright: Vec<f32> = luma(&ch[1], &ch[2], &ch[3])
+            .iter()
+            .zip(&ch[0])
+            .map(|(l, a)| l + a)
+            .collect();
+        let f = field(&refs, &bright, pw, ph, usize::from(smooth));
+
+        // Outline: strong, clearly oriented pixels, strongest first, spread out.
+        let mut strong: Vec<usize> = (0..pw * ph)
+            .filter(|&i| {
+                let [c, s, e] = f.data[i];
+                e >= 0.5 && (c * c + s * s).sqrt() >= 0.6 * e
+            })
+            .collect();
+        strong.sort_by(|&a, &b| f.data[b][2].total_cmp(&f.data[a][2]).then(a.cmp(&b)));
+        let mut chosen: Vec<(i32, i32)> = Vec::new();
+        let mut outline = Vec::new();
+        for i in strong {
+            if outline.len() == max_outline {
+                break;
+            }
+            let (x, y) = ((i % pw) as i32, (i / pw) as i32);
+            if chosen
+                .iter()
+                .any(|&(cx, cy)| (cx - x).abs() < spacing && (cy - y).abs() < spacing)
+            {
+                continue;
+            }
+            chosen.push((x, y));
+            let [c, s, _] = f.data[i];
+            let n = (c * c + s * s).sqrt();
+            outline.push((x - PAD, y - PAD, c / n, s / n));
+        }
+        // Solid: opaque pixels without an edge, 3+ px inside the mark (a
+        // resampled or JPEG-blurred outline still has energy two pixels in).
+        let opaque = |x: i64, y: i64| {
+            x >= 0
+                && y >= 0
+                && (x as usize) < pw
+                && (y as usize) < ph
+                && alpha[y as usize * pw + x as usize] >= 250
+        };
+        let solid_all: Vec<(i32, i32)> = (0..pw * ph)
+            .filter(|&i| {
+                let (x, y) = ((i % pw) as i64, (i / pw) as i64);
+                let [c, s, e] = f.data[i];
+                e < 0.1
+                    && c * c + s * s < 0.01
+                    && (-3..=3).all(|dy| (-3..=3).all(|dx| opaque(x + dx, y + dy)))
+            })
+            .map(|i| ((i % pw) as i32 - PAD, (i / pw) as i32 - PAD))
+            .collect();
+        let stride = solid_all.len().div_ceil(max_solid.max(1)).max(1);
+        let solid = solid_all.into_iter().step_by(stride).collect();
+        let mean_presence = f.edge_presence().iter().sum::<f32>() / (pw * ph) as f32;
+        let (cols, rows) = cell_grid(w, h);
+        let cells = outline
+            .iter()
+            .map(|&(dx, dy, _, _)| {
+                let cx = (dx.clamp(0, w as i32 - 1) as usize * cols / w).min(cols - 1);
+                let cy = (dy.clamp(0, h as i32 - 1) as usize * rows / h).min(rows - 1);
+                (cy * cols + cx) as u8
+            })
+            .collect();
+        Shape {
+            outline,
+            solid,
+            mean_presence,
+            cells,
+            n_cells: cols * rows,
+        }
+    }
+
+    /// The score with the logo box's top-left at (x, y) in `field`: mean
+    /// outline agreement less mean solid energy. Points off the field
+    /// count as no edge.
+    pub fn score(&self, field: &Field, x: i32, y: i32) -> f32 {
+        let (a, s) = self.parts(field, x, y);
+        a - s
+    }
+
+    /// The score allowing for parts of the mark that do not show: cells of
+    /// the outline where the banner has no edges (the mark in its own
+    /// colour against a background of that colour, a dark emblem where a
+    /// photo runs to black) are left out, and the share of the outline
+    /// left in is reported. Cells with edges in other directions still
+    /// count against.
+    pub fn robust(&self, field: &Field, x: i32, y: i32) -> Robust {
+        let (w, h) = (field.w as i32, field.h as i32);
+        let mut agree = vec![0f32; self.n_cells];
+        let mut length = vec![0f32; self.n_cells];
+        let mut count = vec![0f32; self.n_cells];
+        for (&(dx, dy, c, s), &cell) in self.outline.iter().zip(&self.cells) {
+            let (px, py) = (x + dx, y + dy);
+            let cell = cell as usize;
+            count[cell] += 1.0;
+            if px >= 0 && py >= 0 && px < w && py < h {
+                let v = field.data[(py * w + px) as usize];
+                agree[cell] += c * v[0] + s * v[1];
+                length[cell] += (v[0] * v[0] + v[1] * v[1]).sqrt();
+            }
+        }
+        let (mut a, mut n_visible) = (0f32, 0f32);
+        for k in 0..self.n_cells {
+            if count[k] > 0.0 && length[k] / count[k] >= VISIBLE {
+                a += agree[k];
+                n_visible += count[k];
+            }
+        }
+        let (_, solid) = self.parts(field, x, y);
+        Robust {
+            agree: a / n_visible.max(1.0),
+            coverage: n_visible / self.outline.len().max(1) as f32,
+            solid,
+        }
+    }
+
+    /// Mean outline agreement and mean solid energy.
+    pub fn parts(&self, field: &Field, x: i32, y: i32) -> (f32, f32) {
+        if self.outline.is_empty() {
+            return (0.0, 0.0);
+        }
+        let (w, h) = (field.w as i32, field.h as i32);
+        let at = |dx: i32, dy: i32| {
+            let (px, py) = (x + dx, y + dy);
+            (px >= 0 && py >= 0 && px < w && py < h).then(|| field.data[(py * w + px) as usize])
+        };
+        let mut agree = 0f32;
+        for &(dx, dy, c, s) in &self.outline {
+            if let Some(v) = at(dx, dy) {
+                agree += c * v[0] + s * v[1];
+            }
+        }
+        let mut solid = 0f32;
+        for &(dx, dy) in &self.solid {
+            if let Some(v) = at(dx, dy) {
+                solid += v[2];
+            }
+        }
+        (
+            agree / self.outline.len() as f32,
+            solid / self.solid.len().max(1) as f32,
+        )
+    }
+
+    /// As [`Shape::score`] for a placement the caller keeps entirely
+    /// inside the field (no bounds checks).
+    pub fn score_inside(&self, field: &Field, x: usize, y: usize) -> f32 {
+        let w = field.w;
+        let base = (y * w + x) as isize;
+        let at =
+            |dx: i32, dy: i32| field.data[(base + dy as isize * w as isize + dx as isize) as usize];
+        let mut agree = 0f32;
+        for &(dx, dy, c, s) in &self.outline {
+            let v = at(dx, dy);
+            agree += c * v[0] + s * v[1];
+        }
+        let mut solid = 0f32;
+        for &(dx, dy) in &self.solid {
+            solid += at(dx, dy)[2];
+        }
+        agree / self.outline.len().max(1) as f32 - solid / self.solid.len().max(1) as f32
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn square_mark(w: usize) -> Vec<u8> {
+        // A dark ring: solid border of 3 px, transparent inside.
+        let mut px = vec![0u8; w * w * 4];
+        for y in 0..w {
+            for x in 0..w {
+                if x < 3 || y < 3 || x >= w - 3 || y >= w - 3 {
+                    px[(y * w + x) * 4..(y * w + x) * 4 + 4].copy_from_slice(&[20, 20, 60, 255]);
+                }
+            }
+        }
+        px
+    }
+
+    #[test]
+    fn a_mark_matches_itself_on_either_polarity_and_not_noise() {
+        let w = 24;
+        let mark = square_mark(w);
+        let shape = Shape::new(&mark, w, w, 200, 1, 50, true);
+        assert!(!shape.outline.is_empty());
+        // The mark composited on a background that is black on the left
+        // and white on the right: its outline is lighter than the
+        // background on one side, darker on the other.
+        let (iw, ih) = (60, 40);
+        let mut planes: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0f32; iw * ih]);
+        let mut lcg = 12345u32;
+        for y in 0..ih {
+            for x in 0..iw {
+                let mut v = if x < iw / 2 { 0.02 } else { 0.98 };
+                let (mx, my) = (x as i64 - 18, y as i64 - 8);
+                if (0..w as i64).contains(&mx) && (0..w as i64).contains(&my) {
+                    let i = (my as usize * w + mx as usize) * 4;
+                    if mark[i + 3] > 0 {
+                        v = mark[i + 2] as f32 / 255.0;
+                    }
+                }
+                lcg = lcg.wrapping_mul(1103515245).wrapping_add(12345);
+                let noise = ((lcg >> 16) % 5) as f32 / 255.0;
+                for p in &mut planes {
+                    p[y * iw + x] = v + noise;
+                }
+            }
+        }
+        let f = field(&[&planes[0], &planes[1], &planes[2]], &planes[0], iw, ih, 1);
+        let here = shape.score(&f, 18, 8);
+        assert!(here > 0.6, "{here}");
+        let elsewhere = shape.score(&f, 30, 12);
+        assert!(elsewhere < here - 0.3, "{elsewhere} vs {here}");
+    }
+}
