@@ -115,11 +115,11 @@ fn evaluate(dir: &Path, brand_of: impl Fn(&Row) -> PathBuf + Sync) -> Outcome {
     let mut kits: HashMap<PathBuf, BrandKit> = HashMap::new();
     for row in &rows {
         let path = brand_of(row);
-        if !kits.contains_key(&path) {
-            let kit = Brand::load(&path)
+        if let std::collections::hash_map::Entry::Vacant(slot) = kits.entry(path) {
+            let kit = Brand::load(slot.key())
                 .and_then(BrandKit::load)
                 .unwrap_or_else(|e| panic!("{e}"));
-            kits.insert(path, kit);
+            slot.insert(kit);
         }
     }
     let mut checkers: HashMap<(&PathBuf, Option<&str>), Checker> = HashMap::new();

@@ -62,6 +62,13 @@ fn judged(r: Robust) -> f32 {
     (r.agree - r.solid) * (r.coverage / MIN_COVERAGE).min(1.0)
 }
 
+/// A fit at other proportions than the file's must beat the best uniform
+/// fit by this much to be taken (and so to fail `logo.aspect`).
+const STRETCH_EVIDENCE: f32 = 0.12;
+/// The furthest from its own proportions a mark is looked for (a third
+/// off is past any stretch a designer would not notice).
+const MAX_STRETCH: f32 = 0.35;
+
 /// The score a match needs. Tuned on the tuning half of the labelled
 /// corpus (fixtures/corpus): the threshold that got the most verdicts
 /// right there.
@@ -458,49 +465,95 @@ impl Search<'_> {
 
     /// Refines the best candidates to full size and judges the best.
     fn judge(&self, cands: &[Candidate]) -> Option<LogoMatch> {
-        let refined: Vec<Candidate> = cands.iter().take(REFINE).map(|c| self.refine(*c)).collect();
-        // Each candidate at its best proportions: a stretched mark matches
-        // its stretched template better than any uniform one.
-        let fitted: Vec<(Candidate, Candidate)> =
-            refined.iter().map(|&c| (c, self.fit_aspect(c))).collect();
+        // Each candidate at full size, at its best uniform scale and at its
+        // best proportions: a stretched mark matches its stretched template
+        // better than any uniform one.
+        let fitted: Vec<(Candidate, Candidate)> = cands
+            .iter()
+            .take(REFINE)
+            .map(|c| {
+                let r = self.refine(*c);
+                let u = self.rescale(r);
+                let s = self.fit_aspect(u);
+                // A candidate from a stretched pass is itself a fit at
+                // other proportions.
+                let s = if r.score > s.score { r } else { s };
+                // The stretched fit can be nearer the mark's true size than
+                // the coarse one was: the uniform scale is looked for
+                // around it too, so proportions are judged against the
+                // best uniform fit, not a scale step off.
+                let u2 = self.rescale(s);
+                (if u2.score > u.score { u2 } else { u }, s)
+            })
+            .collect();
         if std::env::var_os("BRANDFIT_DEBUG_LOGO").is_some() {
             for (c, f) in &fitted {
-                let r = self.robust(c);
                 eprintln!(
-                    "cand\t{:?}\t{:.3}\t{:.3}\t{:.3}\t{:?}\t{:.3}",
+                    "cand\t{:?}\t{:.3}\t{:.3}\t{:?}\t{:.3}",
                     c.rect0(),
                     c.score,
-                    r.agree - r.solid,
-                    r.coverage,
+                    self.robust(c).coverage,
                     f.rect0(),
                     f.score
                 );
             }
         }
-        let &(uniform, best) = fitted
-            .iter()
-            .reduce(|b, c| if c.1.score > b.1.score { c } else { b })?;
+        let &(uniform, stretched) = fitted.iter().reduce(|b, c| {
+            if c.0.score.max(c.1.score) > b.0.score.max(b.1.score) {
+                c
+            } else {
+                b
+            }
+        })?;
+        // Other proportions only when they fit clearly better: the shape
+        // score of a mark at its own proportions varies by a few hundredths
+        // between neighbouring sizes.
+        let best = if stretched.score > uniform.score + STRETCH_EVIDENCE {
+            stretched
+        } else {
+            uniform
+        };
         let rect = best.rect0();
         let coverage = self.robust(&best).coverage;
         let runner_up = fitted
             .iter()
-            .map(|c| c.1)
-            .filter(|c| !c.rect0().overlaps(rect))
-            .map(|c| c.score)
+            .filter(|(u, _)| !u.rect0().overlaps(rect))
+            .map(|(u, s)| u.score.max(s.score))
             .fold(0.0, f32::max);
         Some(LogoMatch {
             rect,
-            score: best.score,
+            // Whether the mark is there is judged on its best fit at any
+            // proportions; where it is, on the fit its proportions chose.
+            score: uniform.score.max(stretched.score),
             coverage,
             needed: PRESENT,
             runner_up,
-            stretched_aspect: best.w as f32 / best.h as f32,
-            stretched_score: if best.aspect == uniform.aspect {
-                uniform.score
-            } else {
-                best.score
-            },
+            stretched_aspect: stretched.w as f32 / stretched.h as f32,
+            stretched_score: stretched.score,
         })
+    }
+
+    /// A full-size candidate at the mark's own proportions and its best
+    /// scale: widths within ±12 % (in 2 % steps) of the candidate's width
+    /// and of the width its height implies, each within 3 px of its centre
+    /// (a coarse candidate can be a scale step off, and the position with
+    /// it; one from a stretched pass is off in one dimension only).
+    fn rescale(&self, c: Candidate) -> Candidate {
+        let aspect = self.model.aspect;
+        let (cx, cy) = (c.x as f32 + c.w as f32 / 2.0, c.y as f32 + c.h as f32 / 2.0);
+        let mut sizes: Vec<(usize, usize)> = [c.w as f32, c.h as f32 * aspect]
+            .iter()
+            .flat_map(|&w0| (-6..=6).map(move |k| (w0 * (1.0 + k as f32 * 0.02)).round() as usize))
+            .map(|w| (w, (w as f32 / aspect).round() as usize))
+            .filter(|&(w, h)| self.plausible(w, h))
+            .collect();
+        sizes.sort_unstable();
+        sizes.dedup();
+        let uniform = (c.w as f32 / c.h as f32 / aspect - 1.0).abs() < 0.01;
+        match self.local_search(0, cx, cy, &sizes, 3, true) {
+            Some(b) if !uniform || b.score > c.score => Candidate { z: c.z, ..b },
+            _ => c,
+        }
     }
 
     /// The cell-by-cell reading of a full-size candidate.
@@ -638,6 +691,13 @@ impl Search<'_> {
         Candidate { z: c.z, ..sharp }
     }
 
+    /// A full-size box the mark could be drawn in: at least the smallest
+    /// size searched, and proportions within [`MAX_STRETCH`] of its own.
+    fn plausible(&self, w: usize, h: usize) -> bool {
+        let k = w as f32 / h.max(1) as f32 / self.model.aspect;
+        w >= MIN_WIDTH && h >= MIN_HEIGHT && (k - 1.0).abs() <= MAX_STRETCH
+    }
+
     /// The best fit around a full-size match, allowing other proportions:
     /// the width with the height held and the height with the width held,
     /// each from −30 % to +30 % in 5 % steps (at half size when both sides
@@ -656,6 +716,7 @@ impl Search<'_> {
             sizes.push(((mw * f).round() as usize, mh.round() as usize));
             sizes.push((mw.round() as usize, (mh * f).round() as usize));
         }
+        sizes.retain(|&(w, h)| self.plausible(w << level, h << level));
         sizes.sort_unstable();
         sizes.dedup();
         let Some(b) = self.local_search(level, cx / scale, cy / scale, &sizes, 1, false) else {
@@ -679,6 +740,7 @@ impl Search<'_> {
         ]
         .iter()
         .map(|(dw, dh)| ((bw + dw).max(1) as usize, (bh + dh).max(1) as usize))
+        .filter(|&(w, h)| self.plausible(w, h))
         .collect();
         match self.local_search(0, bx * scale, by * scale, &fine, 1, true) {
             Some(f) if f.score > m.score => f,

@@ -183,12 +183,8 @@ pub fn logo_rules(
         .values(r.w, serde_json::Value::Null),
     });
 
-    // A stretched logo matches a stretched template better than any uniform one.
-    let measured = if m.stretched_score > m.score + 0.01 {
-        m.stretched_aspect
-    } else {
-        r.w as f32 / r.h as f32
-    };
+    // The box is the stretched fit's when that fitted clearly better.
+    let measured = r.w as f32 / r.h as f32;
     let deviation = (measured / model.aspect - 1.0) * 100.0;
     // A box of whole pixels cannot show proportions finer than one pixel
     // per side: small logos get that much slack on top of the 2 %.
