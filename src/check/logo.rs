@@ -20,7 +20,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 
 use image::RgbImage;
 
-use super::orient::{Field, Robust, Shape};
+use super::orient::{Field, Pick, Robust, Shape};
 use super::plane::{ColorPlanes, Integral, Plane};
 use crate::geom::Rect;
 use crate::logo::Logo;
@@ -122,9 +122,17 @@ impl<'a> LogoModel<'a> {
         cached(&self.shapes, (w, h, u8::from(fine)), || {
             let px = logo_pixels(self.logo, w as u32, h as u32);
             if fine {
-                Shape::new(&px, w, h, FINE_POINTS, 1, 128, true)
+                Shape::new(&px, w, h, FINE_POINTS, Pick::Even, 128, true)
             } else {
-                Shape::new(&px, w, h, COARSE_POINTS, 2, 32, true)
+                Shape::new(
+                    &px,
+                    w,
+                    h,
+                    COARSE_POINTS,
+                    Pick::Strongest { spacing: 2 },
+                    32,
+                    true,
+                )
             }
         })
     }
@@ -133,7 +141,7 @@ impl<'a> LogoModel<'a> {
     fn sharp(&self, w: usize, h: usize) -> Arc<Shape> {
         cached(&self.shapes, (w, h, 2), || {
             let px = logo_pixels(self.logo, w as u32, h as u32);
-            Shape::new(&px, w, h, FINE_POINTS, 1, 128, false)
+            Shape::new(&px, w, h, FINE_POINTS, Pick::Even, 128, false)
         })
     }
 }
@@ -446,15 +454,6 @@ impl Search<'_> {
                 .max(0.0)
                 .sqrt()
                 .max(MIN_STD);
-            if std::env::var("BRANDFIT_DEBUG_LOGO").is_ok_and(|v| v == "2") {
-                for c in &best_here {
-                    eprintln!(
-                        "coarse\t{level}\t{:?}\t{:.3}\t{tw}x{th}\tn={n}",
-                        c.rect0(),
-                        c.score
-                    );
-                }
-            }
             for mut c in best_here {
                 c.z = ((c.score as f64 - mean) / std) as f32;
                 insert(&mut found, c, KEEP);
@@ -486,18 +485,6 @@ impl Search<'_> {
                 (if u2.score > u.score { u2 } else { u }, s)
             })
             .collect();
-        if std::env::var_os("BRANDFIT_DEBUG_LOGO").is_some() {
-            for (c, f) in &fitted {
-                eprintln!(
-                    "cand\t{:?}\t{:.3}\t{:.3}\t{:?}\t{:.3}",
-                    c.rect0(),
-                    c.score,
-                    self.robust(c).coverage,
-                    f.rect0(),
-                    f.score
-                );
-            }
-        }
         let &(uniform, stretched) = fitted.iter().reduce(|b, c| {
             if c.0.score.max(c.1.score) > b.0.score.max(b.1.score) {
                 c

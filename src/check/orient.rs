@@ -192,19 +192,57 @@ fn cell_grid(w: usize, h: usize) -> (usize, usize) {
     (cols, rows)
 }
 
+/// How a template's outline points are chosen among the mark's edge pixels.
+#[derive(Debug, Clone, Copy)]
+pub enum Pick {
+    /// The strongest first, no two closer than `spacing` px (Chebyshev):
+    /// the silhouette, where alpha and colour change at once, which
+    /// survives the coarse levels where inner detail blurs away.
+    Strongest {
+        /// Least distance between two points, in px.
+        spacing: usize,
+    },
+    /// Evenly over every edge, the spacing as small as lets them fit: the
+    /// inner detail counts as much as the silhouette, so a plate mark (a
+    /// wordmark on a rounded box) does not match every button.
+    Even,
+}
+
+/// The pixels of `candidates` (indices into a `w` × `h` grid, in order of
+/// preference) taken in turn, skipping any closer than `spacing` px
+/// (Chebyshev) to one already taken.
+fn spread(candidates: &[usize], w: usize, h: usize, spacing: usize) -> Vec<usize> {
+    let mut taken = vec![false; w * h];
+    let mut chosen = Vec::new();
+    let reach = spacing - 1;
+    for &i in candidates {
+        if taken[i] {
+            continue;
+        }
+        chosen.push(i);
+        let (x, y) = (i % w, i / w);
+        for ty in y.saturating_sub(reach)..(y + reach + 1).min(h) {
+            for tx in x.saturating_sub(reach)..(x + reach + 1).min(w) {
+                taken[ty * w + tx] = true;
+            }
+        }
+    }
+    chosen
+}
+
 /// Pixels around the mark that its outline reaches.
 pub const PAD: i32 = 2;
 
 impl Shape {
     /// The template of premultiplied RGBA pixels `w` × `h`, with at most
-    /// `max_outline` outline points, no two closer than `spacing` px
-    /// (Chebyshev), and at most `max_solid` solid points.
+    /// `max_outline` outline points chosen as `pick` says, and at most
+    /// `max_solid` solid points.
     pub fn new(
         px: &[u8],
         w: usize,
         h: usize,
         max_outline: usize,
-        spacing: i32,
+        pick: Pick,
         max_solid: usize,
         smooth: bool,
     ) -> Shape {
@@ -229,7 +267,7 @@ impl Shape {
             .collect();
         let f = field(&refs, &bright, pw, ph, usize::from(smooth));
 
-        // Outline: strong, clearly oriented pixels, strongest first, spread out.
+        // Outline: strong, clearly oriented pixels, chosen as `pick` says.
         let mut strong: Vec<usize> = (0..pw * ph)
             .filter(|&i| {
                 let [c, s, e] = f.data[i];
@@ -237,24 +275,33 @@ impl Shape {
             })
             .collect();
         strong.sort_by(|&a, &b| f.data[b][2].total_cmp(&f.data[a][2]).then(a.cmp(&b)));
-        let mut chosen: Vec<(i32, i32)> = Vec::new();
-        let mut outline = Vec::new();
-        for i in strong {
-            if outline.len() == max_outline {
-                break;
+        let chosen = match pick {
+            Pick::Strongest { spacing } => {
+                let mut chosen = spread(&strong, pw, ph, spacing.max(1));
+                chosen.truncate(max_outline);
+                chosen
             }
-            let (x, y) = ((i % pw) as i32, (i / pw) as i32);
-            if chosen
-                .iter()
-                .any(|&(cx, cy)| (cx - x).abs() < spacing && (cy - y).abs() < spacing)
-            {
-                continue;
+            Pick::Even => {
+                // Edges are lines about two pixels wide: start near the
+                // spacing that fits, from below.
+                let mut spacing = (strong.len() / (4 * max_outline.max(1))).max(1);
+                loop {
+                    let chosen = spread(&strong, pw, ph, spacing);
+                    if chosen.len() <= max_outline {
+                        break chosen;
+                    }
+                    spacing += 1;
+                }
             }
-            chosen.push((x, y));
-            let [c, s, _] = f.data[i];
-            let n = (c * c + s * s).sqrt();
-            outline.push((x - PAD, y - PAD, c / n, s / n));
-        }
+        };
+        let outline: Vec<(i32, i32, f32, f32)> = chosen
+            .into_iter()
+            .map(|i| {
+                let [c, s, _] = f.data[i];
+                let n = (c * c + s * s).sqrt();
+                ((i % pw) as i32 - PAD, (i / pw) as i32 - PAD, c / n, s / n)
+            })
+            .collect();
         // Solid: opaque pixels without an edge, 3+ px inside the mark (a
         // resampled or JPEG-blurred outline still has energy two pixels in).
         let opaque = |x: i64, y: i64| {
@@ -350,10 +397,13 @@ impl Shape {
             (px >= 0 && py >= 0 && px < w && py < h).then(|| field.data[(py * w + px) as usize])
         };
         let mut agree = 0f32;
+        let mut judged = 0usize;
         for &(dx, dy, c, s) in &self.outline {
             if let Some(v) = at(dx, dy) {
                 agree += c * v[0] + s * v[1];
             }
+            let (px, py) = (x + dx, y + dy);
+            judged += usize::from(px >= 1 && py >= 1 && px < w - 1 && py < h - 1);
         }
         let mut solid = 0f32;
         for &(dx, dy) in &self.solid {
@@ -361,8 +411,11 @@ impl Shape {
                 solid += v[2];
             }
         }
+        // A mark flush with the frame has no edge there to show: the mean
+        // is over the outline inside the frame (and its edge row, where
+        // the field has no gradient), but never over less than half of it.
         (
-            agree / self.outline.len() as f32,
+            agree / judged.max(self.outline.len().div_ceil(2)) as f32,
             solid / self.solid.len().max(1) as f32,
         )
     }
@@ -408,7 +461,7 @@ mod tests {
     fn a_mark_matches_itself_on_either_polarity_and_not_noise() {
         let w = 24;
         let mark = square_mark(w);
-        let shape = Shape::new(&mark, w, w, 200, 1, 50, true);
+        let shape = Shape::new(&mark, w, w, 200, Pick::Even, 50, true);
         assert!(!shape.outline.is_empty());
         // The mark composited on a background that is black on the left
         // and white on the right: its outline is lighter than the
