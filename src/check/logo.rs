@@ -182,6 +182,10 @@ impl Candidate {
 const KEEP: usize = 12;
 /// Candidates refined to full size.
 const REFINE: usize = 6;
+/// Candidates of each stretched or squeezed proportion refined.
+const PER_STRETCH: usize = 2;
+/// Refined candidates (the best) whose scale and proportions are fitted.
+const FIT: usize = 2;
 
 /// The narrowest logo searched for (SPEC: from 16 px)...
 pub const MIN_WIDTH: usize = 16;
@@ -265,8 +269,8 @@ pub fn find(pyramid: &Pyramid, model: &LogoModel, hint: Option<SearchHint>) -> O
     };
 
     // 1. The brand's corner, at the sizes its rules predict: close to the
-    //    expected width first (most banners), then from 0.4x to 2.5x, then
-    //    stretched and squeezed proportions.
+    //    expected width first (most banners), then from 0.4x to 2.5x at
+    //    the mark's own, stretched and squeezed proportions together.
     let mut corner_best = None;
     if let Some(hint) = hint {
         let area = hint.area.intersect(frame);
@@ -277,24 +281,29 @@ pub fn find(pyramid: &Pyramid, model: &LogoModel, hint: Option<SearchHint>) -> O
                 1.08,
             )
         };
-        for (lo, hi) in [(0.8, 1.25), (0.4, 2.5)] {
-            let cands = search.coarse(area, &widths(lo, hi), model.aspect);
-            corner_best = better(corner_best, search.judge(&cands));
-            if corner_best.is_some_and(is_sure) {
-                return corner_best;
-            }
+        let near = search.coarse(area, &widths(0.8, 1.25), model.aspect);
+        corner_best = search.judge(&near[..near.len().min(REFINE)]);
+        if corner_best.is_some_and(is_sure) {
+            return corner_best;
         }
+        // Every size at the mark's own proportions, and the best few at
+        // stretched and squeezed ones, refined together (a stretched mark
+        // fits its own proportions worse than other things do).
+        let mut pool = search.coarse(area, &widths(0.4, 2.5), model.aspect);
+        pool.truncate(REFINE);
         for k in [0.8f32, 0.9, 1.12, 1.25] {
-            let cands = search.coarse(area, &widths(0.4, 2.5), model.aspect * k);
-            corner_best = better(corner_best, search.judge(&cands));
+            let stretched = search.coarse(area, &widths(0.4, 2.5), model.aspect * k);
+            pool.extend(stretched.into_iter().take(PER_STRETCH));
         }
+        corner_best = better(corner_best, search.judge(&pool));
         if corner_best.is_some_and(is_sure) {
             return corner_best;
         }
     }
     // 2. The whole frame, every size.
     let widths = geometric(min_w, max_w, 1.1);
-    let frame_best = search.judge(&search.coarse(frame, &widths, model.aspect));
+    let cands = search.coarse(frame, &widths, model.aspect);
+    let frame_best = search.judge(&cands[..cands.len().min(REFINE)]);
     better(corner_best, frame_best)
 }
 
@@ -462,16 +471,27 @@ impl Search<'_> {
         found
     }
 
-    /// Refines the best candidates to full size and judges the best.
+    /// Refines the candidates to full size, fits the scale and proportions
+    /// of the best few, and judges the best.
     fn judge(&self, cands: &[Candidate]) -> Option<LogoMatch> {
         // Each candidate at full size, at its best uniform scale and at its
         // best proportions: a stretched mark matches its stretched template
         // better than any uniform one.
-        let fitted: Vec<(Candidate, Candidate)> = cands
-            .iter()
-            .take(REFINE)
-            .map(|c| {
-                let r = self.refine(*c);
+        let mut refined: Vec<Candidate> = cands.iter().map(|c| self.refine(*c)).collect();
+        refined.sort_by(|a, b| b.score.total_cmp(&a.score));
+        // The best few, and the best from a stretched or squeezed pass: its
+        // proportions are a pass's step off the mark's until fitted, so it
+        // ranks lower than it will score.
+        let own = |c: &Candidate| (c.aspect / self.model.aspect - 1.0).abs() < 0.01;
+        let mut to_fit: Vec<Candidate> = refined.iter().take(FIT).copied().collect();
+        if let Some(s) = refined.iter().find(|c| !own(c))
+            && !to_fit.iter().any(|c| !own(c))
+        {
+            to_fit.push(*s);
+        }
+        let fitted: Vec<(Candidate, Candidate)> = to_fit
+            .into_iter()
+            .map(|r| {
                 let u = self.rescale(r);
                 let s = self.fit_aspect(u);
                 // A candidate from a stretched pass is itself a fit at
@@ -504,8 +524,10 @@ impl Search<'_> {
         let coverage = self.robust(&best).coverage;
         let runner_up = fitted
             .iter()
-            .filter(|(u, _)| !u.rect0().overlaps(rect))
-            .map(|(u, s)| u.score.max(s.score))
+            .map(|(u, s)| (*u, u.score.max(s.score)))
+            .chain(refined.iter().map(|r| (*r, r.score)))
+            .filter(|(c, _)| !c.rect0().overlaps(rect))
+            .map(|(_, score)| score)
             .fold(0.0, f32::max);
         Some(LogoMatch {
             rect,
@@ -675,7 +697,12 @@ impl Search<'_> {
         let sharp = self
             .local_search(0, cx, cy, &sizes, 1, true)
             .unwrap_or(fine);
-        Candidate { z: c.z, ..sharp }
+        // Keeps the proportions it was searched at (its box rounds them).
+        Candidate {
+            z: c.z,
+            aspect: c.aspect,
+            ..sharp
+        }
     }
 
     /// A full-size box the mark could be drawn in: at least the smallest

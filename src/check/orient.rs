@@ -230,6 +230,35 @@ fn spread(candidates: &[usize], w: usize, h: usize, spacing: usize) -> Vec<usize
     chosen
 }
 
+/// Where `alpha` (`w` × `h`) is opaque (250 or more) in the whole square
+/// of `r` px around the pixel (pixels off the grid are not).
+fn eroded(alpha: &[u8], w: usize, h: usize, r: usize) -> Vec<bool> {
+    // Opaque pixels counted in a summed-area table, one row and column of
+    // zeros ahead.
+    let mut sum = vec![0u32; (w + 1) * (h + 1)];
+    for y in 0..h {
+        let mut row = 0;
+        for x in 0..w {
+            row += u32::from(alpha[y * w + x] >= 250);
+            sum[(y + 1) * (w + 1) + x + 1] = sum[y * (w + 1) + x + 1] + row;
+        }
+    }
+    let full = ((2 * r + 1) * (2 * r + 1)) as u32;
+    (0..w * h)
+        .map(|i| {
+            let (x, y) = (i % w, i / w);
+            if x < r || y < r || x + r >= w || y + r >= h {
+                return false;
+            }
+            let (x0, y0, x1, y1) = (x - r, y - r, x + r + 1, y + r + 1);
+            let n = sum[y1 * (w + 1) + x1] + sum[y0 * (w + 1) + x0]
+                - sum[y0 * (w + 1) + x1]
+                - sum[y1 * (w + 1) + x0];
+            n == full
+        })
+        .collect()
+}
+
 /// Pixels around the mark that its outline reaches.
 pub const PAD: i32 = 2;
 
@@ -304,20 +333,11 @@ impl Shape {
             .collect();
         // Solid: opaque pixels without an edge, 3+ px inside the mark (a
         // resampled or JPEG-blurred outline still has energy two pixels in).
-        let opaque = |x: i64, y: i64| {
-            x >= 0
-                && y >= 0
-                && (x as usize) < pw
-                && (y as usize) < ph
-                && alpha[y as usize * pw + x as usize] >= 250
-        };
+        let inside = eroded(&alpha, pw, ph, 3);
         let solid_all: Vec<(i32, i32)> = (0..pw * ph)
             .filter(|&i| {
-                let (x, y) = ((i % pw) as i64, (i / pw) as i64);
                 let [c, s, e] = f.data[i];
-                e < 0.1
-                    && c * c + s * s < 0.01
-                    && (-3..=3).all(|dy| (-3..=3).all(|dx| opaque(x + dx, y + dy)))
+                e < 0.1 && c * c + s * s < 0.01 && inside[i]
             })
             .map(|i| ((i % pw) as i32 - PAD, (i / pw) as i32 - PAD))
             .collect();
