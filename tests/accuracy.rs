@@ -328,22 +328,23 @@ fn corpus_half(half: &str, sample_floor: Floor, full_floor: Floor) {
 
 // Floors: the figures measured on 2026-12-02 (orientation shape matching,
 // evenly spread fine outline points, scale and proportions fitted for the
-// best refined candidates only), less about one verdict each; in brackets
+// best refined candidates only), less one to three verdicts each; in brackets
 // the lowest rule and the false alarms measured.
-/// The generated tune half (0.944; 8/160).
+/// The generated tune half (0.944; 8/160). Generated on the machine that
+/// runs the test, so a tool's new version may move a verdict or two.
 const TUNE_FLOOR: Floor = Floor {
-    accuracy: 0.94,
-    false_alarms: 0.055,
+    accuracy: 0.935,
+    false_alarms: 0.06,
 };
 /// The committed sample of the tune half (0.975; 1/20).
 const TUNE_SAMPLE_FLOOR: Floor = Floor {
     accuracy: 0.95,
     false_alarms: 0.05,
 };
-/// The generated holdout half (0.930; 8/160).
+/// The generated holdout half (0.930; 8/160); generated as the tune half.
 const HOLDOUT_FLOOR: Floor = Floor {
     accuracy: 0.925,
-    false_alarms: 0.055,
+    false_alarms: 0.06,
 };
 /// The committed sample of the holdout half (0.875; 0/17).
 const HOLDOUT_SAMPLE_FLOOR: Floor = Floor {
