@@ -99,6 +99,9 @@ pub struct LogoModel<'a> {
     /// Width over height of the artwork.
     pub aspect: f32,
     shapes: Cache<Shape>,
+    /// The mark rendered at each size a template was made at (the fine
+    /// and the single-pixel template of one size share it).
+    pixels: Cache<Vec<u8>>,
 }
 
 /// Outline points of a coarse-stage template (tried at every position)
@@ -113,14 +116,22 @@ impl<'a> LogoModel<'a> {
             logo,
             aspect: logo.aspect(),
             shapes: Cache::default(),
+            pixels: Cache::default(),
         }
+    }
+
+    /// The mark rendered `w` × `h`.
+    fn pixels(&self, w: usize, h: usize) -> Arc<Vec<u8>> {
+        cached(&self.pixels, (w, h, 0), || {
+            logo_pixels(self.logo, w as u32, h as u32)
+        })
     }
 
     /// The shape template `w` × `h`: sparse for the exhaustive stage,
     /// dense for refining.
     fn shape(&self, w: usize, h: usize, fine: bool) -> Arc<Shape> {
         cached(&self.shapes, (w, h, u8::from(fine)), || {
-            let px = logo_pixels(self.logo, w as u32, h as u32);
+            let px = self.pixels(w, h);
             if fine {
                 Shape::new(&px, w, h, FINE_POINTS, Pick::Even, 128, true)
             } else {
@@ -140,7 +151,7 @@ impl<'a> LogoModel<'a> {
     /// The template on single-pixel fields, for judging at full size.
     fn sharp(&self, w: usize, h: usize) -> Arc<Shape> {
         cached(&self.shapes, (w, h, 2), || {
-            let px = logo_pixels(self.logo, w as u32, h as u32);
+            let px = self.pixels(w, h);
             Shape::new(&px, w, h, FINE_POINTS, Pick::Even, 128, false)
         })
     }

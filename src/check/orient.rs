@@ -49,64 +49,76 @@ pub const HALF_ENERGY: f32 = 0.1;
 /// taken from `brightness`.
 pub fn field(channels: &[&[f32]], brightness: &[f32], w: usize, h: usize, r: usize) -> Field {
     // Per-pixel tensors from central differences: the colour one summed
-    // over channels, and the brightness one's trace.
+    // over channels, and the brightness one's trace. One pass over the
+    // rows, every channel at once (the sums are in channel order, as a pass
+    // per channel would make them).
     let mut t = vec![[0f32; 4]; w * h];
     if w >= 3 && h >= 3 {
-        let mut add = |ch: &[f32], colour: bool| {
-            for y in 1..h - 1 {
-                let (up, here, down) = (
-                    &ch[(y - 1) * w..y * w],
+        for y in 1..h - 1 {
+            fn row(ch: &[f32], w: usize, y: usize) -> (&[f32], &[f32], &[f32]) {
+                (
+                    &ch[(y - 1) * w + 1..y * w - 1],
                     &ch[y * w..(y + 1) * w],
-                    &ch[(y + 1) * w..(y + 2) * w],
-                );
-                for (x, out) in t[y * w + 1..(y + 1) * w - 1].iter_mut().enumerate() {
+                    &ch[(y + 1) * w + 1..(y + 2) * w - 1],
+                )
+            }
+            let out = &mut t[y * w + 1..(y + 1) * w - 1];
+            for ch in channels {
+                let (up, here, down) = row(ch, w, y);
+                for (x, o) in out.iter_mut().enumerate() {
                     let gx = here[x + 2] - here[x];
-                    let gy = down[x + 1] - up[x + 1];
-                    if colour {
-                        out[0] += gx * gx;
-                        out[1] += gx * gy;
-                        out[2] += gy * gy;
-                    } else {
-                        out[3] += gx * gx + gy * gy;
+                    let gy = down[x] - up[x];
+                    o[0] += gx * gx;
+                    o[1] += gx * gy;
+                    o[2] += gy * gy;
+                }
+            }
+            let (up, here, down) = row(brightness, w, y);
+            for (x, o) in out.iter_mut().enumerate() {
+                let gx = here[x + 2] - here[x];
+                let gy = down[x] - up[x];
+                o[3] += gx * gx + gy * gy;
+            }
+        }
+    }
+    // (2r+1)^2 mean, separable (single pixels need none).
+    let area = ((2 * r + 1) * (2 * r + 1)) as f32;
+    let across = if r == 0 {
+        t
+    } else {
+        let mut across = vec![[0f32; 4]; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let mut acc = [0f32; 4];
+                for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
+                    let v = t[y * w + xx];
+                    for k in 0..4 {
+                        acc[k] += v[k];
                     }
                 }
+                across[y * w + x] = acc;
             }
-        };
-        for ch in channels {
-            add(ch, true);
         }
-        add(brightness, false);
-    }
-    // (2r+1)^2 mean, separable.
-    let area = ((2 * r + 1) * (2 * r + 1)) as f32;
-    let mut across = vec![[0f32; 4]; w * h];
-    for y in 0..h {
-        for x in 0..w {
-            let mut acc = [0f32; 4];
-            for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
-                let v = t[y * w + xx];
-                for k in 0..4 {
-                    acc[k] += v[k];
-                }
-            }
-            across[y * w + x] = acc;
-        }
-    }
+        across
+    };
     let half = HALF_CONTRAST * HALF_CONTRAST;
     let half_energy = HALF_ENERGY * HALF_ENERGY;
     let mut data = vec![[0f32; 3]; w * h];
-    for y in 0..h {
-        for x in 0..w {
-            let mut j = [0f32; 4];
-            for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
-                let v = across[yy * w + x];
+    // Row by row, the rows of the neighbourhood added in order.
+    let mut sums = vec![[0f32; 4]; w];
+    for (y, out) in data.chunks_exact_mut(w.max(1)).enumerate() {
+        sums.fill([0.0; 4]);
+        for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+            for (j, v) in sums.iter_mut().zip(&across[yy * w..(yy + 1) * w]) {
                 for k in 0..4 {
                     j[k] += v[k];
                 }
             }
+        }
+        for (o, j) in out.iter_mut().zip(&sums) {
             let (jxx, jxy, jyy, luma) = (j[0] / area, j[1] / area, j[2] / area, j[3] / area);
             let norm = jxx + jyy + half;
-            data[y * w + x] = [
+            *o = [
                 (jxx - jyy) / norm,
                 2.0 * jxy / norm,
                 luma / (luma + half_energy),
@@ -303,7 +315,9 @@ impl Shape {
                 e >= 0.5 && (c * c + s * s).sqrt() >= 0.6 * e
             })
             .collect();
-        strong.sort_by(|&a, &b| f.data[b][2].total_cmp(&f.data[a][2]).then(a.cmp(&b)));
+        // Strongest first, then in raster order: one u64 key each (energy
+        // is never negative, so its bits order as it does).
+        strong.sort_unstable_by_key(|&i| (u64::from(!f.data[i][2].to_bits()) << 32) | i as u64);
         let chosen = match pick {
             Pick::Strongest { spacing } => {
                 let mut chosen = spread(&strong, pw, ph, spacing.max(1));
