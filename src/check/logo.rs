@@ -15,8 +15,7 @@
 //!
 //! **How it is decided.** See [`LogoMatch::is_present`].
 
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, OnceLock};
 
 use image::RgbImage;
 
@@ -79,19 +78,67 @@ pub const MIN_COVERAGE: f32 = 0.5;
 
 /// Templates are rendered once per size per process and shared by every
 /// image and thread: a batch of banners of the same formats reuses them.
-type Cache<T> = RwLock<HashMap<(usize, usize, u8), Arc<T>>>;
+/// Each cache holds up to a budget of bytes, the least used going first,
+/// so memory does not grow with the batch (a search that fails in the
+/// corner tries hundreds of sizes). What is dropped is made again the
+/// same way: the budget changes speed, never a verdict.
+struct Cache<T>(quick_cache::sync::Cache<CacheKey, Arc<T>, ByBytes>);
 
-fn cached<T>(cache: &Cache<T>, key: (usize, usize, u8), make: impl FnOnce() -> T) -> Arc<T> {
-    if let Some(t) = cache.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
-        return t.clone();
-    }
-    let t = Arc::new(make());
-    cache
-        .write()
-        .unwrap_or_else(|e| e.into_inner())
-        .insert(key, t.clone());
-    t
+/// Width, height and kind of template.
+type CacheKey = (usize, usize, u8);
+
+/// What a cached value holds on the heap.
+trait HeapSize {
+    fn heap_bytes(&self) -> usize;
 }
+
+impl HeapSize for Vec<u8> {
+    fn heap_bytes(&self) -> usize {
+        self.capacity()
+    }
+}
+
+impl HeapSize for Shape {
+    fn heap_bytes(&self) -> usize {
+        Shape::heap_bytes(self)
+    }
+}
+
+#[derive(Clone)]
+struct ByBytes;
+
+impl<T: HeapSize> quick_cache::Weighter<CacheKey, Arc<T>> for ByBytes {
+    fn weight(&self, _: &CacheKey, value: &Arc<T>) -> u64 {
+        (value.heap_bytes() + std::mem::size_of::<T>()) as u64
+    }
+}
+
+impl<T: HeapSize> Cache<T> {
+    fn new(budget_bytes: u64) -> Cache<T> {
+        Cache(quick_cache::sync::Cache::with_weighter(
+            1024,
+            budget_bytes,
+            ByBytes,
+        ))
+    }
+
+    /// The value for `key`, made (once, if threads ask together) when it
+    /// is not there.
+    fn get(&self, key: CacheKey, make: impl FnOnce() -> T) -> Arc<T> {
+        let made = self
+            .0
+            .get_or_insert_with(&key, || Ok::<_, std::convert::Infallible>(Arc::new(make())));
+        match made {
+            Ok(value) => value,
+            Err(never) => match never {},
+        }
+    }
+}
+
+/// Memory for templates (outline and solid points) and for the mark
+/// rendered at their sizes: about 200 sizes each for a 300 px mark.
+const SHAPES_BUDGET: u64 = 48 << 20;
+const PIXELS_BUDGET: u64 = 32 << 20;
 
 /// A logo prepared for matching.
 pub struct LogoModel<'a> {
@@ -115,47 +162,75 @@ impl<'a> LogoModel<'a> {
         LogoModel {
             logo,
             aspect: logo.aspect(),
-            shapes: Cache::default(),
-            pixels: Cache::default(),
+            shapes: Cache::new(SHAPES_BUDGET),
+            pixels: Cache::new(PIXELS_BUDGET),
         }
     }
 
     /// The mark rendered `w` × `h`.
     fn pixels(&self, w: usize, h: usize) -> Arc<Vec<u8>> {
-        cached(&self.pixels, (w, h, 0), || {
-            logo_pixels(self.logo, w as u32, h as u32)
-        })
+        self.pixels
+            .get((w, h, 0), || logo_pixels(self.logo, w as u32, h as u32))
     }
 
     /// The shape template `w` × `h`: sparse for the exhaustive stage,
     /// dense for refining.
     fn shape(&self, w: usize, h: usize, fine: bool) -> Arc<Shape> {
-        cached(&self.shapes, (w, h, u8::from(fine)), || {
+        if fine {
+            return self.resized(w, h, 1);
+        }
+        self.shapes.get((w, h, 0), || {
             let px = self.pixels(w, h);
-            if fine {
-                Shape::new(&px, w, h, FINE_POINTS, Pick::Even, 128, true)
-            } else {
-                Shape::new(
-                    &px,
-                    w,
-                    h,
-                    COARSE_POINTS,
-                    Pick::Strongest { spacing: 2 },
-                    32,
-                    true,
-                )
-            }
+            Shape::new(
+                &px,
+                w,
+                h,
+                COARSE_POINTS,
+                Pick::Strongest { spacing: 2 },
+                32,
+                true,
+            )
         })
     }
 
     /// The template on single-pixel fields, for judging at full size.
     fn sharp(&self, w: usize, h: usize) -> Arc<Shape> {
-        cached(&self.shapes, (w, h, 2), || {
+        self.shapes.get((w, h, 2), || {
             let px = self.pixels(w, h);
             Shape::new(&px, w, h, FINE_POINTS, Pick::Even, 128, false)
         })
     }
+
+    /// A dense template (`kind` 1: on 3x3 fields, 2: on single pixels)
+    /// `w` × `h`. Refining tries every width and height near a candidate;
+    /// rendering the mark at each would cost more than the search. The
+    /// mark is rendered at widths [`BASE_RATIO`] apart, and the template
+    /// at any size is the next larger one's points moved (see
+    /// [`Shape::resized`]).
+    fn resized(&self, w: usize, h: usize, kind: u8) -> Arc<Shape> {
+        // The uniform box that holds w x h, and the rendered size at or
+        // above it.
+        let need = (w as f32).max(h as f32 * self.aspect);
+        let mut bw = MIN_WIDTH as f32;
+        while bw.round() < need.round() {
+            bw *= BASE_RATIO;
+        }
+        let bw = bw.round() as usize;
+        let bh = ((bw as f32 / self.aspect).round() as usize).max(h);
+        let base = self.shapes.get((bw, bh, kind), || {
+            let px = self.pixels(bw, bh);
+            Shape::new(&px, bw, bh, FINE_POINTS, Pick::Even, 128, kind == 1)
+        });
+        if (w, h) == (bw, bh) {
+            return base;
+        }
+        self.shapes.get((w, h, kind), || base.resized(w, h))
+    }
 }
+
+/// Widths the mark is rendered at for dense templates, in steps of this
+/// ratio: a template is at most this much reduced from a rendering.
+const BASE_RATIO: f32 = 1.1;
 
 /// Where to look first.
 #[derive(Debug, Clone, Copy)]

@@ -177,6 +177,23 @@ pub struct Shape {
     /// outline point falls in.
     cells: Vec<u8>,
     n_cells: usize,
+    /// The box it was made for.
+    w: usize,
+    h: usize,
+}
+
+/// Cells of the outline points of a `w` × `h` template.
+fn cells_of(outline: &[(i32, i32, f32, f32)], w: usize, h: usize) -> (Vec<u8>, usize) {
+    let (cols, rows) = cell_grid(w, h);
+    let cells = outline
+        .iter()
+        .map(|&(dx, dy, _, _)| {
+            let cx = (dx.clamp(0, w as i32 - 1) as usize * cols / w).min(cols - 1);
+            let cy = (dy.clamp(0, h as i32 - 1) as usize * rows / h).min(rows - 1);
+            (cy * cols + cx) as u8
+        })
+        .collect();
+    (cells, cols * rows)
 }
 
 /// What a placement shows, cell by cell: see [`Shape::robust`].
@@ -275,6 +292,12 @@ fn eroded(alpha: &[u8], w: usize, h: usize, r: usize) -> Vec<bool> {
 pub const PAD: i32 = 2;
 
 impl Shape {
+    /// Bytes held on the heap.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of_val;
+        size_of_val(self.outline.as_slice()) + size_of_val(self.solid.as_slice()) + self.cells.len()
+    }
+
     /// The template of premultiplied RGBA pixels `w` × `h`, with at most
     /// `max_outline` outline points chosen as `pick` says, and at most
     /// `max_solid` solid points.
@@ -358,21 +381,63 @@ impl Shape {
         let stride = solid_all.len().div_ceil(max_solid.max(1)).max(1);
         let solid = solid_all.into_iter().step_by(stride).collect();
         let mean_presence = f.edge_presence().iter().sum::<f32>() / (pw * ph) as f32;
-        let (cols, rows) = cell_grid(w, h);
-        let cells = outline
-            .iter()
-            .map(|&(dx, dy, _, _)| {
-                let cx = (dx.clamp(0, w as i32 - 1) as usize * cols / w).min(cols - 1);
-                let cy = (dy.clamp(0, h as i32 - 1) as usize * rows / h).min(rows - 1);
-                (cy * cols + cx) as u8
-            })
-            .collect();
+        let (cells, n_cells) = cells_of(&outline, w, h);
         Shape {
             outline,
             solid,
             mean_presence,
             cells,
-            n_cells: cols * rows,
+            n_cells,
+            w,
+            h,
+        }
+    }
+
+    /// This template resized to `w` × `h` by moving its points, as a shape
+    /// matcher transforms its model instead of making it again: positions
+    /// scale about the box's top-left (pixel centres to pixel centres),
+    /// and directions turn as a stretch turns the normals of an outline.
+    /// Close to the template rendered at that size when the change is
+    /// small and (so no detail is invented) a reduction.
+    pub fn resized(&self, w: usize, h: usize) -> Shape {
+        let (sx, sy) = (
+            w as f32 / self.w.max(1) as f32,
+            h as f32 / self.h.max(1) as f32,
+        );
+        let at = |d: i32, k: f32, n: usize| {
+            (((d as f32 + 0.5) * k - 0.5).round() as i32).clamp(-PAD, n as i32 - 1 + PAD)
+        };
+        let outline: Vec<(i32, i32, f32, f32)> = self
+            .outline
+            .iter()
+            .map(|&(dx, dy, c, s)| {
+                // The unit normal from its doubled angle, scaled by the
+                // inverse of the stretch, back to a doubled angle.
+                let theta = s.atan2(c) / 2.0;
+                let (nx, ny) = (theta.cos() / sx, theta.sin() / sy);
+                let n2 = (nx * nx + ny * ny).max(f32::MIN_POSITIVE);
+                (
+                    at(dx, sx, w),
+                    at(dy, sy, h),
+                    (nx * nx - ny * ny) / n2,
+                    2.0 * nx * ny / n2,
+                )
+            })
+            .collect();
+        let solid = self
+            .solid
+            .iter()
+            .map(|&(dx, dy)| (at(dx, sx, w), at(dy, sy, h)))
+            .collect();
+        let (cells, n_cells) = cells_of(&outline, w, h);
+        Shape {
+            outline,
+            solid,
+            mean_presence: self.mean_presence,
+            cells,
+            n_cells,
+            w,
+            h,
         }
     }
 
@@ -479,11 +544,15 @@ mod tests {
     use super::*;
 
     fn square_mark(w: usize) -> Vec<u8> {
+        ring_mark(w, w)
+    }
+
+    fn ring_mark(w: usize, h: usize) -> Vec<u8> {
         // A dark ring: solid border of 3 px, transparent inside.
-        let mut px = vec![0u8; w * w * 4];
-        for y in 0..w {
+        let mut px = vec![0u8; w * h * 4];
+        for y in 0..h {
             for x in 0..w {
-                if x < 3 || y < 3 || x >= w - 3 || y >= w - 3 {
+                if x < 3 || y < 3 || x >= w - 3 || y >= h - 3 {
                     px[(y * w + x) * 4..(y * w + x) * 4 + 4].copy_from_slice(&[20, 20, 60, 255]);
                 }
             }
@@ -525,5 +594,44 @@ mod tests {
         assert!(here > 0.6, "{here}");
         let elsewhere = shape.score(&f, 30, 12);
         assert!(elsewhere < here - 0.3, "{elsewhere} vs {here}");
+    }
+
+    #[test]
+    fn a_resized_template_scores_like_one_made_at_that_size() {
+        // A 40x32 ring's template moved to 36x26 (reduced 10 % across and
+        // 19 % down), against the ring drawn 36x26 on a light ground.
+        let (w, h) = (36, 26);
+        let big = Shape::new(&ring_mark(40, 32), 40, 32, 300, Pick::Even, 80, true);
+        let exact = Shape::new(&ring_mark(w, h), w, h, 300, Pick::Even, 80, true);
+        let resized = big.resized(w, h);
+        assert_eq!(resized.outline.len(), big.outline.len());
+        let (iw, ih) = (70, 50);
+        let mut plane = vec![0.9f32; iw * ih];
+        let mark = ring_mark(w, h);
+        for y in 0..h {
+            for x in 0..w {
+                if mark[(y * w + x) * 4 + 3] > 0 {
+                    plane[(y + 10) * iw + x + 15] = 60.0 / 255.0;
+                }
+            }
+        }
+        let f = field(&[&plane, &plane, &plane], &plane, iw, ih, 1);
+        let (exact, resized, unresized) = (
+            exact.score(&f, 15, 10),
+            resized.score(&f, 15, 10),
+            big.score(&f, 15, 10),
+        );
+        assert!(resized > exact - 0.1, "resized {resized}, exact {exact}");
+        assert!(
+            resized > unresized + 0.2,
+            "resized {resized}, unresized {unresized}"
+        );
+        // Resized to its own size, a template is itself.
+        let same = big.resized(40, 32);
+        for (a, b) in same.outline.iter().zip(&big.outline) {
+            assert_eq!((a.0, a.1), (b.0, b.1));
+            assert!((a.2 - b.2).abs() < 1e-5 && (a.3 - b.3).abs() < 1e-5);
+        }
+        assert_eq!(same.solid, big.solid);
     }
 }
