@@ -83,6 +83,61 @@ pub fn is_rtl_language(lang: &str) -> bool {
     )
 }
 
+/// The language a text's script tells, for copy without a `lang`: the
+/// script most of its letters are in, where one language is by far the
+/// likeliest (Hangul: Korean; kana among Han: Japanese; Thai; Arabic;
+/// Hebrew; Devanagari: Hindi; …). `None` for Latin, Cyrillic, Greek or
+/// Han alone, which many languages share (UAX #14's defaults serve them).
+pub fn language_of_script(text: &str) -> Option<&'static str> {
+    let mut counts: Vec<(Script, usize)> = Vec::new();
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        let script = c.script();
+        match counts.iter_mut().find(|(s, _)| *s == script) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((script, 1)),
+        }
+    }
+    let count = |s: Script| counts.iter().find(|(x, _)| *x == s).map_or(0, |(_, n)| *n);
+    let kana = count(Script::Hiragana) + count(Script::Katakana);
+    let letters: usize = counts.iter().map(|(_, n)| n).sum();
+    if kana > 0 && 2 * (kana + count(Script::Han)) > letters {
+        return Some("ja");
+    }
+    // The first script with the most letters (ties by first seen, so the
+    // answer does not depend on anything but the text).
+    let (script, n) = counts
+        .iter()
+        .fold(None::<(Script, usize)>, |best, &(s, n)| match best {
+            Some((_, m)) if m >= n => best,
+            _ => Some((s, n)),
+        })?;
+    if 2 * n <= letters {
+        return None;
+    }
+    Some(match script {
+        Script::Hangul => "ko",
+        Script::Thai => "th",
+        Script::Lao => "lo",
+        Script::Khmer => "km",
+        Script::Myanmar => "my",
+        Script::Arabic => "ar",
+        Script::Hebrew => "he",
+        Script::Devanagari => "hi",
+        Script::Bengali => "bn",
+        Script::Tamil => "ta",
+        Script::Telugu => "te",
+        Script::Gujarati => "gu",
+        Script::Gurmukhi => "pa",
+        Script::Kannada => "kn",
+        Script::Malayalam => "ml",
+        Script::Sinhala => "si",
+        Script::Georgian => "ka",
+        Script::Armenian => "hy",
+        Script::Ethiopic => "am",
+        _ => return None,
+    })
+}
+
 /// The language subtag of a BCP 47 tag, lower case.
 fn primary_subtag(lang: &str) -> String {
     lang.split(['-', '_'])
@@ -370,6 +425,20 @@ pub fn harfrust_language(lang: &str) -> Option<harfrust::Language> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_script_tells_the_language_where_one_language_is_likeliest() {
+        assert_eq!(language_of_script("春のブレンド新発売"), Some("ja"));
+        assert_eq!(language_of_script("원두를 지금 주문"), Some("ko"));
+        assert_eq!(language_of_script("ฤดูร้อนนี้ดอกไม้บาน"), Some("th"));
+        assert_eq!(language_of_script("الصيف في أوج ازدهاره"), Some("ar"));
+        assert_eq!(language_of_script("गर्मियों में खिला हर फूल €40"), Some("hi"));
+        // A brand name in another script does not decide.
+        assert_eq!(language_of_script("Acme 커피 is here today"), None);
+        assert_eq!(language_of_script("Spring blend is here"), None);
+        assert_eq!(language_of_script("春季新品上市"), None);
+        assert_eq!(language_of_script("€40 !"), None);
+    }
     use crate::font::fixture_face;
 
     #[test]

@@ -454,3 +454,72 @@ fn stdout_carries_only_the_report() {
         }
     }
 }
+
+/// Revisions in order (SPEC §3, v1.1): base, base format override,
+/// variant, variant format override. A base override's text revises the
+/// base copy only; its `false` hides the layer for every variant; a
+/// variant without `lang` gets the language its script tells; `validate`
+/// warns where a variant's copy meets a base revision.
+#[test]
+fn format_overrides_revise_the_base_and_variants_revise_their_own() {
+    use brandfit::spec::Creative;
+    let dir = tempfile::tempdir().unwrap();
+    let c = common::write_creative(
+        dir.path(),
+        "acme",
+        &format!(
+            "{GOOD}[body]\ntext = \"Bright, floral.\"\n\
+             [override.leaderboard]\nheadline = {{ text = \"Spring blend\" }}\nbody = false\n\
+             [[variant]]\nid = \"fr\"\nlang = \"fr\"\n\
+             headline = {{ text = \"Le mélange de printemps est là\" }}\nbody = {{ text = \"Vif, floral.\" }}\n\
+             [[variant]]\nid = \"ja\"\nheadline = {{ text = \"春のブレンド新発売\" }}\n\
+             [variant.override.leaderboard]\nheadline = {{ text = \"春のブレンド\" }}\nbody = {{ text = \"ja body\" }}\n"
+        ),
+    );
+    let creative = Creative::load(&c).unwrap();
+    let leaderboard = creative.brand.format("leaderboard").unwrap();
+    let variant = |id: &str| creative.variants.iter().find(|v| v.id == id);
+
+    let base = creative.copy_for(None, &leaderboard);
+    assert_eq!(base.headline.text, "Spring blend");
+    assert!(base.body.is_none());
+    assert_eq!(base.lang, None);
+
+    // The French headline is French in the leaderboard too; the body the
+    // base hid there stays hidden.
+    let fr = creative.copy_for(variant("fr"), &leaderboard);
+    assert_eq!(fr.headline.text, "Le mélange de printemps est là");
+    assert!(fr.body.is_none());
+    assert_eq!(fr.lang.as_deref(), Some("fr"));
+
+    // The variant's own override wins, but cannot bring back a hidden layer;
+    // its language comes from the script.
+    let ja = creative.copy_for(variant("ja"), &leaderboard);
+    assert_eq!(ja.headline.text, "春のブレンド");
+    assert!(ja.body.is_none());
+    assert_eq!(ja.lang.as_deref(), Some("ja"));
+
+    let o = brandfit(&["validate", c.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("variant `fr`: [override.leaderboard] revises the base headline")
+            && err.contains("[variant.override.leaderboard]"),
+        "{err}"
+    );
+    assert!(!err.contains("variant `ja`"), "{err}");
+
+    let bad = common::write_creative(
+        dir.path(),
+        "acme",
+        &format!("{GOOD}[[variant]]\nid = \"x\"\n[variant.override.leaderbord]\nbody = false\n"),
+    );
+    expect_error(
+        &bad,
+        &dir.path().join("out"),
+        &[
+            "[variant.override.leaderbord] names an unknown format",
+            "did you mean `leaderboard`?",
+        ],
+    );
+}

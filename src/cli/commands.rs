@@ -77,7 +77,13 @@ fn render(paths: &[std::path::PathBuf], opts: &RenderOptions) -> (i32, Vec<job::
     let mut status = EXIT_OK;
     let mut tasks = Vec::new();
     for path in paths {
-        match Creative::load(path).and_then(|c| job::tasks(&Arc::new(c), opts)) {
+        let loaded = Creative::load(path).and_then(|c| {
+            for w in c.warnings() {
+                warn(&format!("{}: {w}", path.display()));
+            }
+            job::tasks(&Arc::new(c), opts)
+        });
+        match loaded {
             Ok(t) => tasks.extend(t),
             Err(e) => {
                 error(&e);
@@ -357,6 +363,9 @@ fn validate(paths: &[std::path::PathBuf]) -> i32 {
         let result = if is_creative(path) {
             Creative::load(path).and_then(|c| {
                 BrandKit::load(c.brand.clone())?;
+                for w in c.warnings() {
+                    warn(&format!("{}: {w}", path.display()));
+                }
                 let variants = c.variants.len();
                 Ok(format!(
                     "creative `{}`: {} formats, {variants} variants",

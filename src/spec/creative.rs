@@ -161,6 +161,9 @@ pub struct Variant {
     pub lang: Option<String>,
     /// What it changes.
     pub patch: Patch,
+    /// Its own revisions for one format (`[variant.override.<format>]`),
+    /// by format id.
+    pub overrides: BTreeMap<String, Patch>,
 }
 
 impl Creative {
@@ -173,18 +176,79 @@ impl Creative {
         file.validate(&src, brand)
     }
 
-    /// The copy for one variant (or the base) in one format: the variant's
-    /// revision first, then the format's override on top.
+    /// The copy for one variant (or the base) in one format (SPEC §3,
+    /// v1.1): the base, the base's override for the format, the variant,
+    /// the variant's own override for the format. The base override's text
+    /// revises the base copy only (a variant's own copy replaces it), but
+    /// the layers it hides stay hidden in every variant. Without a `lang`,
+    /// the language is the one the copy's script tells
+    /// ([`crate::shape::language_of_script`]).
     pub fn copy_for(&self, variant: Option<&Variant>, format: &Format) -> Copy {
         let mut copy = self.base.clone();
-        if let Some(v) = variant {
-            copy.apply(&v.patch);
-            copy.lang = v.lang.clone();
-        }
-        if let Some(p) = self.overrides.get(&format.id) {
+        let base_override = self.overrides.get(&format.id);
+        if let Some(p) = base_override {
             copy.apply(p);
         }
+        if let Some(v) = variant {
+            copy.apply(&v.patch);
+            if let Some(p) = v.overrides.get(&format.id) {
+                copy.apply(p);
+            }
+            copy.lang = v.lang.clone();
+        }
+        if let Some(p) = base_override {
+            copy.apply(&p.hides());
+        }
+        if copy.lang.is_none() {
+            copy.lang = crate::shape::language_of_script(&copy.all_text()).map(str::to_string);
+        }
         copy
+    }
+
+    /// Where a variant's copy and a base format override meet in a way the
+    /// author may not expect (SPEC §3: `brandfit validate` warns), one
+    /// sentence each with the fix.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for v in &self.variants {
+            for (format, base) in &self.overrides {
+                let own = v.overrides.get(format);
+                for (layer, revised, variant_text) in [
+                    ("headline", &base.headline, &v.patch.headline),
+                    ("body", &base.body, &v.patch.body),
+                    ("cta", &base.cta, &v.patch.cta),
+                    ("legal", &base.legal, &v.patch.legal),
+                ] {
+                    if !sets_text(revised) {
+                        continue;
+                    }
+                    let handled = own.is_some_and(|p| {
+                        let l = p.layer(layer);
+                        sets_text(l) || matches!(l, Some(LayerPatch::Hide))
+                    });
+                    if handled {
+                        continue;
+                    }
+                    let id = &v.id;
+                    if sets_text(variant_text) {
+                        out.push(format!(
+                            "variant `{id}`: [override.{format}] revises the base {layer}, which `{id}` replaces with its own, \
+                             so `{id}` shows its full {layer} in {format}; to revise it there, add \
+                             [variant.override.{format}] with {layer} = {{ text = \"...\" }} after `{id}`'s [[variant]] table"
+                        ));
+                    } else if v.lang.is_some() && sets_any_text(&v.patch) {
+                        // A translated variant (a language and copy of its
+                        // own) that did not translate this layer.
+                        out.push(format!(
+                            "variant `{id}` shows the base's {layer} from [override.{format}] in {format} (it has no {layer} of its own); \
+                             give `{id}` its own {layer}, or add [variant.override.{format}] with {layer} = {{ text = \"...\" }} \
+                             after its [[variant]] table"
+                        ));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Every input file the creative reads (for the output-over-input guard).
@@ -221,7 +285,55 @@ impl Creative {
     }
 }
 
+fn sets_text(patch: &Option<LayerPatch>) -> bool {
+    matches!(patch, Some(LayerPatch::Set { text: Some(_), .. }))
+}
+
+fn sets_any_text(patch: &Patch) -> bool {
+    [&patch.headline, &patch.body, &patch.cta, &patch.legal]
+        .into_iter()
+        .any(sets_text)
+}
+
+impl Patch {
+    /// Only the layers this revision hides.
+    fn hides(&self) -> Patch {
+        let hide = |l: &Option<LayerPatch>| l.clone().filter(|l| *l == LayerPatch::Hide);
+        Patch {
+            headline: None,
+            body: hide(&self.body),
+            cta: hide(&self.cta),
+            legal: hide(&self.legal),
+            background: None,
+        }
+    }
+
+    /// The revision of the layer named `role`.
+    fn layer(&self, role: &str) -> &Option<LayerPatch> {
+        match role {
+            "headline" => &self.headline,
+            "body" => &self.body,
+            "cta" => &self.cta,
+            _ => &self.legal,
+        }
+    }
+}
+
 impl Copy {
+    /// All the words of the copy, for telling its script.
+    fn all_text(&self) -> String {
+        let mut text = self.headline.text.clone();
+        for t in [&self.body, &self.legal].into_iter().flatten() {
+            text.push('\n');
+            text.push_str(&t.text);
+        }
+        if let Some(c) = &self.cta {
+            text.push('\n');
+            text.push_str(&c.text);
+        }
+        text
+    }
+
     fn apply(&mut self, patch: &Patch) {
         if let Some(LayerPatch::Set { text, color, .. }) = &patch.headline {
             if let Some(t) = text {
@@ -358,6 +470,8 @@ struct VariantFile {
     cta: Option<LayerPatchFile>,
     legal: Option<LayerPatchFile>,
     background: Option<BackgroundFile>,
+    #[serde(default, rename = "override")]
+    overrides: BTreeMap<String, Spanned<PatchFile>>,
 }
 
 /// `false`, or a table of the fields to change.
@@ -550,6 +664,31 @@ impl Resolver<'_> {
                 .transpose()?,
         })
     }
+
+    /// Format overrides (`[<table>.<format>]`), by format id.
+    fn overrides(
+        &self,
+        files: &BTreeMap<String, Spanned<PatchFile>>,
+        table: &str,
+    ) -> Result<BTreeMap<String, Patch>> {
+        let mut overrides = BTreeMap::new();
+        for (id, p) in files {
+            if self.brand.format(id).is_none() {
+                let hint = self.brand.catalog.unknown_hint(id);
+                return Err(self.src.error_hint(
+                    p,
+                    format!("[{table}.{id}] names an unknown format"),
+                    hint,
+                ));
+            }
+            let f = p.get_ref();
+            overrides.insert(
+                id.clone(),
+                self.patch(&f.headline, &f.body, &f.cta, &f.legal, &f.background)?,
+            );
+        }
+        Ok(overrides)
+    }
 }
 
 /// A name used as a folder: letters, digits, `-` and `_`.
@@ -606,22 +745,7 @@ impl CreativeFile {
             lang: None,
         };
 
-        let mut overrides = BTreeMap::new();
-        for (id, p) in &self.overrides {
-            if brand.format(id).is_none() {
-                let hint = brand.catalog.unknown_hint(id);
-                return Err(src.error_hint(
-                    p,
-                    format!("[override.{id}] names an unknown format"),
-                    hint,
-                ));
-            }
-            let f = p.get_ref();
-            overrides.insert(
-                id.clone(),
-                r.patch(&f.headline, &f.body, &f.cta, &f.legal, &f.background)?,
-            );
-        }
+        let overrides = r.overrides(&self.overrides, "override")?;
 
         let mut variants: Vec<Variant> = Vec::new();
         for v in &self.variants {
@@ -640,7 +764,13 @@ impl CreativeFile {
                 l => l.as_ref().map(|l| l.get_ref().clone()),
             };
             let patch = r.patch(&v.headline, &v.body, &v.cta, &v.legal, &v.background)?;
-            variants.push(Variant { id, lang, patch });
+            let overrides = r.overrides(&v.overrides, "variant.override")?;
+            variants.push(Variant {
+                id,
+                lang,
+                patch,
+                overrides,
+            });
         }
 
         let formats = if self.formats.is_empty() {
