@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
@@ -75,6 +76,14 @@ impl Task {
         self.variant.map(|i| &self.creative.variants[i])
     }
 
+    /// The background photo it is drawn on, if any.
+    fn photo(&self) -> Option<PathBuf> {
+        match self.creative.copy_for(self.variant(), &self.format).background.fill {
+            BackgroundFill::Image(p) => Some(p),
+            BackgroundFill::Color(_) => None,
+        }
+    }
+
     /// Where the image goes: `<out>/<name>[/<variant>]/<format>.<ext>` (extension added later).
     pub fn stem(&self, out_dir: &Path) -> PathBuf {
         let mut dir = out_dir.join(&self.creative.name);
@@ -120,11 +129,62 @@ pub fn tasks(creative: &Arc<Creative>, opts: &RenderOptions) -> Result<Vec<Task>
         .collect())
 }
 
-/// Shared, loaded inputs: brand kits by guide path, masters by photo path.
+/// Shared inputs: brand kits by guide path, loaded up front (they are
+/// small and every task of a brand needs one), and background photos by
+/// path, decoded when their first task starts and dropped when their last
+/// task ends, so peak memory depends on how many tasks run at once
+/// (`-j`), not on how many creatives a campaign has.
 #[derive(Default)]
 pub struct Assets {
     kits: BTreeMap<PathBuf, std::result::Result<Arc<BrandKit>, Arc<Error>>>,
-    masters: BTreeMap<PathBuf, std::result::Result<Arc<Master>, Arc<Error>>>,
+    masters: BTreeMap<PathBuf, MasterSlot>,
+    max_pixels: u64,
+}
+
+type Loaded = std::result::Result<Arc<Master>, Arc<Error>>;
+
+/// One background photo and the tasks still to use it.
+struct MasterSlot {
+    tasks_left: AtomicUsize,
+    /// `None` before the first task and after the last.
+    master: Mutex<Option<Loaded>>,
+}
+
+/// A task's hold on its photo: decodes it on first use, and drops it
+/// when the last task that needs it lets go.
+struct Lease<'a> {
+    path: &'a Path,
+    slot: &'a MasterSlot,
+    max_pixels: u64,
+}
+
+impl Lease<'_> {
+    fn master(&self) -> Loaded {
+        // One task decodes; the others of the photo wait for it.
+        let mut held = self.slot.master.lock().unwrap_or_else(|e| e.into_inner());
+        held.get_or_insert_with(|| {
+            Master::load(self.path, self.max_pixels)
+                .map(Arc::new)
+                .map_err(Arc::new)
+        })
+        .clone()
+    }
+}
+
+impl Drop for Lease<'_> {
+    fn drop(&mut self) {
+        let before = self
+            .slot
+            .tasks_left
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                Some(n.saturating_sub(1))
+            })
+            .unwrap_or(0);
+        if before <= 1 {
+            let mut held = self.slot.master.lock().unwrap_or_else(|e| e.into_inner());
+            *held = None;
+        }
+    }
 }
 
 impl Assets {
@@ -135,9 +195,13 @@ impl Assets {
             .filter_map(|(p, k)| Some((p, k.as_ref().ok()?.as_ref())))
     }
 
-    /// Loads everything the tasks need, each file once (masters in parallel).
+    /// Loads the brand kits the tasks need, each once, and counts the
+    /// tasks of each background photo (decoded later, by [`run`]).
     pub fn load(tasks: &[Task], max_pixels: u64) -> Assets {
-        let mut assets = Assets::default();
+        let mut assets = Assets {
+            max_pixels,
+            ..Assets::default()
+        };
         for t in tasks {
             let brand = &t.creative.brand;
             assets.kits.entry(brand.path.clone()).or_insert_with(|| {
@@ -145,27 +209,26 @@ impl Assets {
                     .map(Arc::new)
                     .map_err(Arc::new)
             });
+            if let Some(photo) = t.photo() {
+                let slot = assets.masters.entry(photo).or_insert_with(|| MasterSlot {
+                    tasks_left: AtomicUsize::new(0),
+                    master: Mutex::new(None),
+                });
+                *slot.tasks_left.get_mut() += 1;
+            }
         }
-        let mut photos: Vec<PathBuf> = tasks
-            .iter()
-            .filter_map(
-                |t| match t.creative.copy_for(t.variant(), &t.format).background.fill {
-                    BackgroundFill::Image(p) => Some(p),
-                    BackgroundFill::Color(_) => None,
-                },
-            )
-            .collect();
-        photos.sort();
-        photos.dedup();
-        let decoded: Vec<_> = photos
-            .into_par_iter()
-            .map(|p| {
-                let m = Master::load(&p, max_pixels).map(Arc::new).map_err(Arc::new);
-                (p, m)
-            })
-            .collect();
-        assets.masters.extend(decoded);
         assets
+    }
+
+    /// The hold of a task on its background photo, if it has one.
+    fn lease(&self, task: &Task) -> Option<Lease<'_>> {
+        let photo = task.photo()?;
+        let (path, slot) = self.masters.get_key_value(&photo)?;
+        Some(Lease {
+            path,
+            slot,
+            max_pixels: self.max_pixels,
+        })
     }
 }
 
@@ -175,22 +238,15 @@ pub fn run(
     assets: &Assets,
     opts: &RenderOptions,
 ) -> std::result::Result<Output, Arc<Error>> {
+    // Taken first, so the photo is let go however the task ends.
+    let lease = assets.lease(task);
     let kit = assets
         .kits
         .get(&task.creative.brand.path)
         .expect("kit loaded for every task")
         .clone()?;
     let copy = task.creative.copy_for(task.variant(), &task.format);
-    let master = match &copy.background.fill {
-        BackgroundFill::Image(p) => Some(
-            assets
-                .masters
-                .get(p)
-                .expect("master loaded for every photo")
-                .clone()?,
-        ),
-        BackgroundFill::Color(_) => None,
-    };
+    let master = lease.as_ref().map(Lease::master).transpose()?;
     let layout = layout::layout(&copy, &kit, &task.format).map_err(Arc::new)?;
     let rendered = raster::render(&layout, &kit, master.as_deref());
     let encoded = output::encode(&rendered.image, opts.file_type, task.format.max_bytes());
