@@ -78,7 +78,12 @@ impl Task {
 
     /// The background photo it is drawn on, if any.
     fn photo(&self) -> Option<PathBuf> {
-        match self.creative.copy_for(self.variant(), &self.format).background.fill {
+        match self
+            .creative
+            .copy_for(self.variant(), &self.format)
+            .background
+            .fill
+        {
             BackgroundFill::Image(p) => Some(p),
             BackgroundFill::Color(_) => None,
         }
