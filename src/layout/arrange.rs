@@ -71,6 +71,9 @@ pub struct Present {
     pub legal: bool,
 }
 
+/// The tallest format treated as a strip: 728x90, 320x50, 300x60.
+pub const STRIP_MAX_HEIGHT: i32 = 100;
+
 /// Line spacing of headline and CTA label, as a multiple of the size.
 pub const HEADLINE_LEADING: f32 = 1.18;
 /// Line spacing of body and legal.
@@ -130,7 +133,9 @@ pub fn plan(format: &Format, brand: BrandGeometry, present: Present) -> Result<P
     let safe = format.safe_area();
     let arrangement = Arrangement::for_area(safe);
     let logo = logo_box(format, brand)?;
-    let margin = brand.logo.margin as i32;
+    // The copy keeps a designer's distance from the edges, and at least
+    // the logo's (a brand's `max_margin` holds the logo closer).
+    let margin = logo_margin(safe, logo, brand.corner).max(scaled_margin(safe));
     let content = safe.inset(margin);
     let gap = (margin / 2).max(4);
     let line = |leading: f32| (brand.min_size * leading).ceil() as i32;
@@ -204,6 +209,12 @@ struct Ctx {
 type Slot = (Option<Role>, f32, i32);
 
 impl Ctx {
+    /// A strip (at most [`STRIP_MAX_HEIGHT`] tall) holds the logo, a
+    /// headline of a line or two and the button, as display networks'
+    /// leaderboards and mobile banners are designed: body and legal have no
+    /// room a reader could use there, and a clickable format never loses
+    /// its button. A taller wide format (a billboard) stacks body and legal
+    /// under the headline, dropping them when they do not fit.
     fn strip(&self) -> (Vec<(Role, Rect)>, Vec<Role>) {
         // Text and button may come closer to the top and bottom edges than
         // the logo margin: in a 50 px strip that margin would leave no room.
@@ -222,36 +233,41 @@ impl Ctx {
             Rect::from_edges(c.x, c.y, l.x - 2 * g, c.bottom())
         };
         let mut regions = Vec::new();
-        let mut cta_hidden = false;
         if self.present.cta {
-            let w = ((avail.w as f32 * 0.3) as i32)
-                .max((self.min_size * 9.0) as i32)
-                .min(avail.w / 2);
+            // A third of the row or so (more in the smallest strips, where
+            // a one-word label at the brand's minimum size needs it), and
+            // room for a short label; the headline keeps the larger part.
+            let share = if avail.w < 320 { 0.42 } else { 0.3 };
+            let w = ((avail.w as f32 * share) as i32)
+                .max((self.min_size * 6.5) as i32)
+                .min(avail.w * 45 / 100);
             let h =
                 c.h.min(((self.mins.cta as f32) * 1.8) as i32)
                     .max(self.mins.cta.min(c.h));
             let y = c.y + (c.h - h) / 2;
-            // Text reads first, then the button: it sits at the end of the
-            // row, unless the text would be left narrower than the button.
-            let cta = Rect::new(avail.right() - w, y, w, h);
-            let rest = Rect::from_edges(avail.x, c.y, cta.x - 2 * g, c.bottom());
-            if rest.w >= w {
-                avail = rest;
-                regions.push((Role::Cta, cta));
-            } else {
-                cta_hidden = true;
-            }
+            // Text reads first, then the button at the end of the row.
+            regions.push((Role::Cta, Rect::new(avail.right() - w, y, w, h)));
+            avail = Rect::from_edges(avail.x, c.y, avail.right() - w - 2 * g, c.bottom());
         }
-        let slots = [
-            (Some(Role::Headline), 3.0, self.mins.headline),
-            (Some(Role::Body), 2.0, self.mins.body),
-            (Some(Role::Legal), 1.0, self.mins.legal),
-        ];
-        let (stacked, mut hidden) = self.stack_slots(avail, &slots);
-        regions.extend(stacked);
-        if cta_hidden {
-            hidden.push(Role::Cta);
+        if self.safe.h > STRIP_MAX_HEIGHT {
+            // A billboard is wide, but tall enough for supporting copy.
+            let slots = [
+                (Some(Role::Headline), 3.0, self.mins.headline),
+                (Some(Role::Body), 2.0, self.mins.body),
+                (Some(Role::Legal), 1.0, self.mins.legal),
+            ];
+            let (stacked, hidden) = self.stack_slots(avail, &slots);
+            regions.splice(0..0, stacked);
+            return (regions, hidden);
         }
+        regions.insert(0, (Role::Headline, avail));
+        let hidden = [
+            (self.present.legal, Role::Legal),
+            (self.present.body, Role::Body),
+        ]
+        .into_iter()
+        .filter_map(|(present, role)| present.then_some(role))
+        .collect();
         (regions, hidden)
     }
 
@@ -297,7 +313,9 @@ impl Ctx {
             Rect::from_edges(c.x, l.bottom() + 2 * g, c.right(), c.bottom())
         } else {
             let beside = c.w - l.w - 2 * g;
-            if present.cta && beside as f32 >= 0.45 * c.w as f32 {
+            // Legal reads after the button, directly under it: with legal,
+            // the button stays in the copy and the logo has its row alone.
+            if present.cta && !present.legal && beside as f32 >= 0.45 * c.w as f32 {
                 // Button and logo share the bottom row.
                 let h = self
                     .mins
@@ -319,10 +337,12 @@ impl Ctx {
                 Rect::from_edges(c.x, c.y, c.right(), l.y - 2 * g)
             }
         };
+        // The copy is one group, anchored at the bottom of its area: the
+        // photo shows above it, not in a band between headline and button.
         let slots = [
+            (None, 2.4, 0),
             (Some(Role::Headline), 3.0, self.mins.headline),
             (Some(Role::Body), 1.5, self.mins.body),
-            (None, 2.4, 0),
             (
                 Some(Role::Cta),
                 if present.cta { 0.9 } else { 0.0 },
@@ -394,14 +414,47 @@ impl Ctx {
     }
 }
 
-/// The logo's exact box: the brand's height rule, clamped so `min_width`
-/// and the margins hold and the logo never takes more than 35 % of the safe
-/// width (45 % in strips).
+/// A designer's margin, as a share of the safe area's short side.
+pub const DESIGN_MARGIN: f32 = 0.05;
+
+/// The margin a designer would keep in `safe`: [`DESIGN_MARGIN`] of its
+/// short side, never under the brand's `margin` (a minimum, not the
+/// design) nor over its `max_margin`. A 1080 px square gets 54 px where a
+/// brand asks for 16; a strip's short side is so small that the brand's
+/// margin holds.
+pub fn design_margin(safe: Rect, rules: &LogoRules) -> i32 {
+    let m = scaled_margin(safe).max(rules.margin as i32);
+    rules.max_margin.map_or(m, |max| m.min(max as i32))
+}
+
+/// [`DESIGN_MARGIN`] of the safe area's short side.
+fn scaled_margin(safe: Rect) -> i32 {
+    (safe.w.min(safe.h) as f32 * DESIGN_MARGIN).round() as i32
+}
+
+/// The distance of a logo placed in `corner` from the safe area's edges.
+fn logo_margin(safe: Rect, logo: Rect, corner: Corner) -> i32 {
+    if corner.is_left() {
+        logo.x - safe.x
+    } else {
+        safe.right() - logo.right()
+    }
+}
+
+/// The logo's exact box at the [`design_margin`] (at the brand's own
+/// margin where that does not fit): the brand's height rule, clamped so
+/// `min_width` and the margins hold and the logo never takes more than
+/// 35 % of the safe width (30 % in strips).
 pub fn logo_box(format: &Format, brand: BrandGeometry) -> Result<Rect> {
+    let design = design_margin(format.safe_area(), brand.logo);
+    logo_box_at(format, brand, design)
+        .or_else(|_| logo_box_at(format, brand, brand.logo.margin as i32))
+}
+
+fn logo_box_at(format: &Format, brand: BrandGeometry, margin: i32) -> Result<Rect> {
     let safe = format.safe_area();
     let arrangement = Arrangement::for_area(safe);
     let rules = brand.logo;
-    let margin = rules.margin as i32;
     let aspect = brand.logo_aspect.max(0.01);
     let short = safe.w.min(safe.h) as f32;
     let default_height = if arrangement == Arrangement::Strip {

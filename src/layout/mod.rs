@@ -144,6 +144,9 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
     };
 
     let canvas_scale = ((format.width * format.height) as f32).sqrt();
+    // A banner at most a strip's height: one row of headline and button.
+    let strip =
+        plan.arrangement == Arrangement::Strip && format.safe_area().h <= arrange::STRIP_MAX_HEIGHT;
     let min_size = brand.fonts.min_size;
     let lang = copy.lang.as_deref();
     let set = |role: Role,
@@ -165,10 +168,14 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
             max_size: cap.max(min_size),
             line_height: leading,
             align: Align::Start,
-            valign: if role == Role::Headline && plan.arrangement == Arrangement::Landscape {
-                VAlign::Bottom
-            } else {
-                VAlign::Top
+            valign: match plan.arrangement {
+                // A strip's copy is centred on the row, as its button is.
+                Arrangement::Strip if strip => VAlign::Middle,
+                // The headline sits on the copy under it.
+                Arrangement::Landscape | Arrangement::Stack if role == Role::Headline => {
+                    VAlign::Bottom
+                }
+                _ => VAlign::Top,
             },
             balance: true,
         });
@@ -198,7 +205,8 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
             &h.text,
             h.color,
             region,
-            3,
+            // A strip's headline is one line, two at most.
+            if strip { 2 } else { 3 },
             canvas_scale * 0.11,
             HEADLINE_LEADING,
         ));
@@ -247,16 +255,27 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
                 region.bottom() - pad_y,
             );
             let cap = (canvas_scale * 0.04).min(inner.h as f32 / HEADLINE_LEADING);
-            let mut label = set(
-                Role::Cta,
-                FaceRole::Headline,
-                &c.text,
-                c.color,
-                inner,
-                1,
-                cap,
-                HEADLINE_LEADING,
-            );
+            let label_in = |lines: usize| {
+                set(
+                    Role::Cta,
+                    FaceRole::Headline,
+                    &c.text,
+                    c.color,
+                    inner,
+                    lines,
+                    cap,
+                    HEADLINE_LEADING,
+                )
+            };
+            // One line; a label that does not fit on one line at the
+            // brand's minimum size wraps to two before it is ever cut.
+            let mut label = label_in(1);
+            if !label.fits {
+                let two = label_in(2);
+                if two.fits {
+                    label = two;
+                }
+            }
             let label_w = label
                 .lines
                 .iter()
@@ -264,11 +283,14 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
                 .fold(0.0f32, f32::max)
                 .ceil() as i32;
             let w = (label_w + 2 * pad_x).min(region.w);
-            let h = ((label.size * HEADLINE_LEADING).ceil() as i32 + 2 * pad_y).min(region.h);
+            let lines = label.lines.len().max(1) as f32;
+            let h =
+                ((label.size * HEADLINE_LEADING * lines).ceil() as i32 + 2 * pad_y).min(region.h);
             let y = region.y + (region.h - h) / 2;
-            // The button sits at the start of its region: the right for
-            // right-to-left copy.
-            let x = if label.rtl {
+            // The button sits at the start of its region (the right for
+            // right-to-left copy); in a strip, at the end of the row, after
+            // the headline it answers.
+            let x = if label.rtl != strip {
                 region.right() - w
             } else {
                 region.x
@@ -313,17 +335,22 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
     })
 }
 
-/// Moves a one-line label to the centre of `area` (the button's inside).
+/// Moves a label (one line or two) to the centre of `area` (the button's
+/// inside), each line centred across it.
 fn recentre(label: &mut TextBlock, area: Rect, kit: &BrandKit) {
     let stack = label.face.stack(kit);
     // The same line box the label was set in: Arabic labels centre their
-    // deeper descenders too.
+    // deeper descenders too. The lines keep their spacing.
     let (ascent, descent) = label.line_box;
+    let first = label.lines.first().map_or(0.0, |l| l.baseline);
+    let spread = label.lines.last().map_or(0.0, |l| l.baseline) - first;
     let mut ink = Rect::default();
     for line in &mut label.lines {
         line.x = (area.x as f32 + (area.w as f32 - line.width) / 2.0).round();
-        // The ascent..descent box centred in the button.
-        line.baseline = (area.y as f32 + (area.h as f32 + ascent - descent) / 2.0).floor();
+        // The ascent..descent box of the block centred in the button.
+        let offset = line.baseline - first;
+        line.baseline =
+            (area.y as f32 + (area.h as f32 + ascent - descent - spread) / 2.0 + offset).floor();
         ink = ink.union(text::ink_box(&stack, label.size, line));
     }
     label.region = area;
