@@ -523,3 +523,32 @@ fn format_overrides_revise_the_base_and_variants_revise_their_own() {
         ],
     );
 }
+
+/// A fixed CTA label colour that cannot reach WCAG on its own fill is
+/// named before anything is rendered: layer, colours, ratio, fix.
+#[test]
+fn a_cta_label_without_contrast_on_its_fill_is_named_before_rendering() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = common::write_creative(
+        dir.path(),
+        "acme",
+        &format!("{GOOD}[cta]\ntext = \"Order now\"\nfill = \"#F08A5D\"\ncolor = \"#FFFFFF\"\n"),
+    );
+    let o = brandfit(&["validate", c.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("the cta label #FFFFFF on its fill #F08A5D is 2.")
+            && err.contains("text.contrast needs 4.5:1")
+            && err.contains("`color = \"auto\"`"),
+        "{err}"
+    );
+    // An automatic label colour is chosen for contrast: nothing to say.
+    let ok = common::write_creative(
+        dir.path(),
+        "acme",
+        &format!("{GOOD}[cta]\ntext = \"Order now\"\nfill = \"#F08A5D\"\n"),
+    );
+    let o = brandfit(&["validate", ok.to_str().unwrap()]);
+    assert!(!stderr(&o).contains("cta label"), "{}", stderr(&o));
+}

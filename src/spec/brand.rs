@@ -155,6 +155,15 @@ impl Brand {
             .chain(self.colors.neutrals.iter().copied())
     }
 
+    /// The palette name of a colour, if it is one.
+    pub fn palette_name(&self, color: Rgb) -> Option<&str> {
+        self.colors
+            .palette
+            .iter()
+            .find(|(_, c)| *c == color)
+            .map(|(n, _)| n.as_str())
+    }
+
     /// Palette names, for hints.
     pub fn palette_names(&self) -> Vec<&str> {
         self.colors

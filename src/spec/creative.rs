@@ -13,7 +13,7 @@ use toml::Spanned;
 use super::Source;
 use super::brand::{Brand, resolve_formats};
 use super::formats::Format;
-use crate::color::Rgb;
+use crate::color::{Rgb, contrast_ratio};
 use crate::error::Result;
 
 /// A validated master creative with its brand.
@@ -209,7 +209,7 @@ impl Creative {
     /// author may not expect (SPEC §3: `brandfit validate` warns), one
     /// sentence each with the fix.
     pub fn warnings(&self) -> Vec<String> {
-        let mut out = Vec::new();
+        let mut out = self.cta_contrast_warnings();
         for v in &self.variants {
             for (format, base) in &self.overrides {
                 let own = v.overrides.get(format);
@@ -282,6 +282,65 @@ impl Creative {
             }
         }
         files
+    }
+}
+
+impl Creative {
+    /// A button whose fixed label colour cannot reach the brand's WCAG
+    /// ratio on its own fill fails `text.contrast` in every format where
+    /// the label is small, whatever the layout does: said before
+    /// rendering, once per colour pair, with the fix.
+    fn cta_contrast_warnings(&self) -> Vec<String> {
+        let mut buttons: Vec<(String, Cta)> = Vec::new();
+        let mut add = |place: String, copy: Copy| {
+            if let Some(cta) = copy.cta
+                && !buttons
+                    .iter()
+                    .any(|(_, b)| b.fill == cta.fill && b.color == cta.color)
+            {
+                buttons.push((place, cta));
+            }
+        };
+        let formats = &self.formats;
+        let variants = std::iter::once(None).chain(self.variants.iter().map(Some));
+        for v in variants {
+            for f in formats {
+                let place = match v {
+                    Some(v) => format!("variant `{}`, {}", v.id, f.id),
+                    None => f.id.clone(),
+                };
+                add(place, self.copy_for(v, f));
+            }
+        }
+        let rules = self.brand.text;
+        let name = |c: Rgb| match self.brand.palette_name(c) {
+            Some(n) => format!("{} ({n})", c.to_hex()),
+            None => c.to_hex(),
+        };
+        buttons
+            .into_iter()
+            .filter_map(|(place, cta)| {
+                let TextColor::Fixed(label) = cta.color else {
+                    return None;
+                };
+                let ratio = contrast_ratio(label.luminance(), cta.fill.luminance());
+                (ratio < rules.min_contrast).then(|| {
+                    format!(
+                        "the cta label {} on its fill {} is {ratio:.2}:1 (first in {place}); text.contrast needs {}:1 \
+                         for labels under 24 px (18.66 px bold), as in the display formats{}; set the cta's \
+                         `color = \"auto\"` (the palette colour with the best contrast) or choose another fill",
+                        name(label),
+                        name(cta.fill),
+                        rules.min_contrast,
+                        if ratio < rules.min_contrast_large {
+                            format!(", and {}:1 for larger ones", rules.min_contrast_large)
+                        } else {
+                            String::new()
+                        },
+                    )
+                })
+            })
+            .collect()
     }
 }
 
