@@ -42,6 +42,45 @@ pub struct Crop {
 }
 
 impl SaliencyMap {
+    /// Where the subject is, in master pixels: the middle 60 % of the
+    /// saliency mass across and down (its 20th to 80th percentiles), which
+    /// a scattered texture spreads wide and one object holds tight. `None`
+    /// for a map with no salient content.
+    pub fn subject(&self) -> Option<Crop> {
+        let (w, h) = (self.width as usize, self.height as usize);
+        let mut cols = vec![0f64; w];
+        let mut rows = vec![0f64; h];
+        for (i, v) in self.values.iter().enumerate() {
+            cols[i % w] += f64::from(*v);
+            rows[i / w] += f64::from(*v);
+        }
+        let span = |mass: &[f64]| -> Option<(f64, f64)> {
+            let total: f64 = mass.iter().sum();
+            if total <= 0.0 {
+                return None;
+            }
+            let (mut acc, mut lo, mut hi) = (0.0, None, None);
+            for (i, m) in mass.iter().enumerate() {
+                acc += m;
+                if lo.is_none() && acc >= 0.2 * total {
+                    lo = Some(i);
+                }
+                if hi.is_none() && acc >= 0.8 * total {
+                    hi = Some(i + 1);
+                }
+            }
+            Some((lo? as f64, hi? as f64))
+        };
+        let ((x0, x1), (y0, y1)) = (span(&cols)?, span(&rows)?);
+        let k = self.scale.max(f64::MIN_POSITIVE);
+        Some(Crop {
+            x: x0 / k,
+            y: y0 / k,
+            w: (x1 - x0) / k,
+            h: (y1 - y0) / k,
+        })
+    }
+
     /// Computes the map from a thumbnail of the master (long side about
     /// `MAP_SIDE`), where `scale` maps master pixels to thumbnail pixels.
     pub fn from_thumbnail(thumb: &RgbImage, scale: f64) -> SaliencyMap {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::geom::Rect;
+use crate::geom::{Rect, Size};
 use crate::kit::BrandKit;
 use crate::layout::{Layout, Role, TextBlock};
 use crate::output::Encoded;
@@ -37,6 +37,23 @@ pub struct Sidecar {
     /// sets `logo.mirror_rtl`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// The photo behind the banner (SPEC v1.1): the master's size and the
+    /// crop window in master pixels; absent for a colour background.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub background: Option<BackgroundRecord>,
+    /// The photo's subject in output pixels (SPEC v1.1), clipped to the
+    /// canvas, when any of it is in frame.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<Rect>,
+}
+
+/// The sidecar's `background` object.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackgroundRecord {
+    /// The master's size in pixels.
+    pub master: Size,
+    /// The crop window in master pixels, rounded outward to whole pixels.
+    pub crop: Rect,
 }
 
 /// One drawn layer.
@@ -183,6 +200,19 @@ impl Sidecar {
                 palette: encoded.palette,
             }),
             lang: layout.texts.iter().find_map(|t| t.lang.clone()),
+            background: rendered
+                .crop
+                .zip(rendered.master)
+                .map(|(c, master)| BackgroundRecord {
+                    master,
+                    crop: Rect::from_edges(
+                        c.x.floor() as i32,
+                        c.y.floor() as i32,
+                        (c.x + c.w).ceil() as i32,
+                        (c.y + c.h).ceil() as i32,
+                    ),
+                }),
+            subject: rendered.subject,
         }
     }
 

@@ -327,6 +327,24 @@ fn sidecar_matches_the_spec_schema() {
             .any(|l| l["role"] == "logo")
     );
     assert!(json["hidden"].is_array());
+    // v1.1: the photo's crop in master pixels, inside the master, with the
+    // leaderboard's proportions; the subject's box inside the canvas.
+    let bg = &json["background"];
+    let (mw, mh) = (
+        bg["master"]["w"].as_i64().unwrap(),
+        bg["master"]["h"].as_i64().unwrap(),
+    );
+    let c = |k: &str| bg["crop"][k].as_i64().unwrap();
+    assert!(
+        c("x") >= 0 && c("y") >= 0 && c("x") + c("w") <= mw && c("y") + c("h") <= mh,
+        "{bg}"
+    );
+    let aspect = c("w") as f64 / c("h") as f64;
+    assert!((aspect - 728.0 / 90.0).abs() < 0.5, "crop {bg} for 728x90");
+    let s = |k: &str| json["subject"][k].as_i64().unwrap();
+    assert!(
+        s("x") >= 0 && s("y") >= 0 && s("x") + s("w") <= 728 && s("y") + s("h") <= 90 && s("w") > 0
+    );
 }
 
 #[test]

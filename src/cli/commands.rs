@@ -185,7 +185,10 @@ fn build(
         if mine.is_empty() {
             continue;
         }
-        brands.push(kit.brand.name.clone());
+        // One guide reached by two relative paths is one brand.
+        if !brands.contains(&kit.brand.name) {
+            brands.push(kit.brand.name.clone());
+        }
         results.extend(
             mine.par_iter()
                 .map(|o| checker.check_file(&o.image))

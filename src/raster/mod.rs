@@ -28,6 +28,11 @@ pub struct Rendered {
     pub colors: Vec<(Role, Rgb)>,
     /// The crop of the master used, if any.
     pub crop: Option<Crop>,
+    /// The master's size, when there is one.
+    pub master: Option<Size>,
+    /// The photo's subject in output pixels, clipped to the canvas, when
+    /// any of it is in frame.
+    pub subject: Option<crate::geom::Rect>,
     /// Local scrims added behind text for legibility: layer, colour, opacity.
     pub scrims: Vec<(Role, Rgb, f32)>,
 }
@@ -38,6 +43,7 @@ pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> Rende
     let size = Size::new(layout.format.width, layout.format.height);
     let mut canvas = RgbImage::new(size.w, size.h);
     let mut crop_used = None;
+    let mut subject = None;
     match (&layout.background.fill, master) {
         (BackgroundFill::Image(_), Some(m)) => {
             let c = crop::choose(
@@ -49,6 +55,17 @@ pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> Rende
             );
             background::draw_crop(m, c, &mut canvas);
             crop_used = Some(c);
+            subject = m.saliency.subject().and_then(|b| {
+                let (sx, sy) = (size.w as f64 / c.w, size.h as f64 / c.h);
+                let r = Rect::from_edges(
+                    ((b.x - c.x) * sx).round() as i32,
+                    ((b.y - c.y) * sy).round() as i32,
+                    ((b.x + b.w - c.x) * sx).round() as i32,
+                    ((b.y + b.h - c.y) * sy).round() as i32,
+                )
+                .intersect(Rect::new(0, 0, size.w as i32, size.h as i32));
+                (r.area() > 0).then_some(r)
+            });
         }
         (BackgroundFill::Color(c), _) => fill(&mut canvas, *c),
         (BackgroundFill::Image(_), None) => fill(&mut canvas, Rgb::WHITE),
@@ -86,6 +103,8 @@ pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> Rende
         image: canvas,
         colors,
         crop: crop_used,
+        master: master.map(Master::size),
+        subject,
         scrims,
     }
 }
