@@ -3,8 +3,11 @@
 the README's main command's output (`out/`), English and French banners
 alternating for Bloom.
 
-Usage: python3 docs/contact_sheet.py [OUT_DIR]   (default: out; needs Pillow)
-Writes docs/contact-sheet.jpg.
+With --scripts, docs/scripts.jpg instead: bloom-world's facebook-feed in
+each of its six languages, two to a row.
+
+Usage: python3 docs/contact_sheet.py [--scripts] [OUT_DIR]   (default: out;
+needs Pillow). Writes docs/contact-sheet.jpg (or docs/scripts.jpg).
 """
 import sys
 from pathlib import Path
@@ -12,7 +15,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 
 root = Path(__file__).resolve().parent.parent
-out = Path(sys.argv[1]) if len(sys.argv) > 1 else root / "out"
+args = [a for a in sys.argv[1:] if a != "--scripts"]
+scripts = "--scripts" in sys.argv[1:]
+out = Path(args[0]) if args else root / "out"
 WIDTH, GAP, LABEL = 1600, 8, 16
 
 
@@ -34,7 +39,27 @@ def row_height(img):
     return img.height if img.height <= 100 else 250
 
 
+def scripts_sheet():
+    langs = ["ko", "ja", "ar", "hi", "he", "th"]
+    tiles = []
+    for lang in langs:
+        path = out / "bloom-world" / lang / "facebook-feed.png"
+        if not path.exists():
+            sys.exit(f"contact_sheet.py: {path} is missing; run the README's main command first")
+        img = Image.open(path).convert("RGB")
+        tiles.append(img.resize((600, round(img.height * 600 / img.width)), Image.LANCZOS))
+    th = tiles[0].height
+    sheet = Image.new("RGB", (2 * 600 + GAP, 3 * th + 2 * GAP), (255, 255, 255))
+    for i, t in enumerate(tiles):
+        sheet.paste(t, ((i % 2) * (600 + GAP), (i // 2) * (th + GAP)))
+    dest = root / "docs" / "scripts.jpg"
+    sheet.save(dest, quality=85)
+    print(f"wrote {dest}", file=sys.stderr)
+
+
 def main():
+    if scripts:
+        return scripts_sheet()
     items = []
     for path, label in banners():
         img = Image.open(path).convert("RGB")
