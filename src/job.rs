@@ -16,7 +16,7 @@ use crate::layout;
 use crate::output::{self, TypeChoice};
 use crate::raster::{self, Master, background::DEFAULT_MAX_PIXELS};
 use crate::sidecar::Sidecar;
-use crate::spec::creative::{BackgroundFill, Variant};
+use crate::spec::creative::{BackgroundFill, Copy, Variant};
 use crate::spec::{Creative, Format};
 
 /// Options of a render run.
@@ -76,17 +76,9 @@ impl Task {
         self.variant.map(|i| &self.creative.variants[i])
     }
 
-    /// The background photo it is drawn on, if any.
-    fn photo(&self) -> Option<PathBuf> {
-        match self
-            .creative
-            .copy_for(self.variant(), &self.format)
-            .background
-            .fill
-        {
-            BackgroundFill::Image(p) => Some(p),
-            BackgroundFill::Color(_) => None,
-        }
+    /// Its copy: the creative's, with the variant's and the format's revisions.
+    fn copy(&self) -> Copy {
+        self.creative.copy_for(self.variant(), &self.format)
     }
 
     /// Where the image goes: `<out>/<name>[/<variant>]/<format>.<ext>` (extension added later).
@@ -214,26 +206,37 @@ impl Assets {
                     .map(Arc::new)
                     .map_err(Arc::new)
             });
-            if let Some(photo) = t.photo() {
-                let slot = assets.masters.entry(photo).or_insert_with(|| MasterSlot {
-                    tasks_left: AtomicUsize::new(0),
-                    master: Mutex::new(None),
-                });
+            if let Some(photo) = photo_of(&t.copy()) {
+                let slot = assets
+                    .masters
+                    .entry(photo.clone())
+                    .or_insert_with(|| MasterSlot {
+                        tasks_left: AtomicUsize::new(0),
+                        master: Mutex::new(None),
+                    });
                 *slot.tasks_left.get_mut() += 1;
             }
         }
         assets
     }
 
-    /// The hold of a task on its background photo, if it has one.
-    fn lease(&self, task: &Task) -> Option<Lease<'_>> {
-        let photo = task.photo()?;
-        let (path, slot) = self.masters.get_key_value(&photo)?;
+    /// The hold of a task (whose copy is `copy`) on its background photo,
+    /// if it has one.
+    fn lease(&self, copy: &Copy) -> Option<Lease<'_>> {
+        let (path, slot) = self.masters.get_key_value(photo_of(copy)?)?;
         Some(Lease {
             path,
             slot,
             max_pixels: self.max_pixels,
         })
+    }
+}
+
+/// The photo a copy is drawn on, if any.
+fn photo_of(copy: &Copy) -> Option<&PathBuf> {
+    match &copy.background.fill {
+        BackgroundFill::Image(p) => Some(p),
+        BackgroundFill::Color(_) => None,
     }
 }
 
@@ -243,14 +246,15 @@ pub fn run(
     assets: &Assets,
     opts: &RenderOptions,
 ) -> std::result::Result<Output, Arc<Error>> {
-    // Taken first, so the photo is let go however the task ends.
-    let lease = assets.lease(task);
+    // The lease is taken before anything can fail, so the photo is let go
+    // however the task ends.
+    let copy = task.copy();
+    let lease = assets.lease(&copy);
     let kit = assets
         .kits
         .get(&task.creative.brand.path)
         .expect("kit loaded for every task")
         .clone()?;
-    let copy = task.creative.copy_for(task.variant(), &task.format);
     let master = lease.as_ref().map(Lease::master).transpose()?;
     let layout = layout::layout(&copy, &kit, &task.format).map_err(Arc::new)?;
     let rendered = raster::render(&layout, &kit, master.as_deref());

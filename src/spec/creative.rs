@@ -212,21 +212,14 @@ impl Creative {
         let mut out = self.cta_contrast_warnings();
         for v in &self.variants {
             for (format, base) in &self.overrides {
-                let own = v.overrides.get(format);
-                for (layer, revised, variant_text) in [
-                    ("headline", &base.headline, &v.patch.headline),
-                    ("body", &base.body, &v.patch.body),
-                    ("cta", &base.cta, &v.patch.cta),
-                    ("legal", &base.legal, &v.patch.legal),
-                ] {
-                    if !sets_text(revised) {
-                        continue;
-                    }
-                    let handled = own.is_some_and(|p| {
-                        let l = p.layer(layer);
-                        sets_text(l) || matches!(l, Some(LayerPatch::Hide))
+                let own = v.overrides.get(format).map(Patch::layers);
+                for (i, (layer, revised)) in base.layers().into_iter().enumerate() {
+                    let variant_text = v.patch.layers()[i].1;
+                    // The variant's own override settles this layer.
+                    let handled = own.is_some_and(|own| {
+                        sets_text(own[i].1) || matches!(own[i].1, Some(LayerPatch::Hide))
                     });
-                    if handled {
+                    if !sets_text(revised) || handled {
                         continue;
                     }
                     let id = &v.id;
@@ -283,9 +276,7 @@ impl Creative {
         }
         files
     }
-}
 
-impl Creative {
     /// A button whose fixed label colour cannot reach the brand's WCAG
     /// ratio on its own fill fails `text.contrast` in every format where
     /// the label is small, whatever the layout does: said before
@@ -349,9 +340,7 @@ fn sets_text(patch: &Option<LayerPatch>) -> bool {
 }
 
 fn sets_any_text(patch: &Patch) -> bool {
-    [&patch.headline, &patch.body, &patch.cta, &patch.legal]
-        .into_iter()
-        .any(sets_text)
+    patch.layers().into_iter().any(|(_, l)| sets_text(l))
 }
 
 impl Patch {
@@ -367,14 +356,14 @@ impl Patch {
         }
     }
 
-    /// The revision of the layer named `role`.
-    fn layer(&self, role: &str) -> &Option<LayerPatch> {
-        match role {
-            "headline" => &self.headline,
-            "body" => &self.body,
-            "cta" => &self.cta,
-            _ => &self.legal,
-        }
+    /// The revision of each text layer, by name, in reading order.
+    fn layers(&self) -> [(&'static str, &Option<LayerPatch>); 4] {
+        [
+            ("headline", &self.headline),
+            ("body", &self.body),
+            ("cta", &self.cta),
+            ("legal", &self.legal),
+        ]
     }
 }
 
