@@ -41,9 +41,9 @@ fn bench(c: &mut Criterion) {
         let format = creative.brand.format(id).unwrap();
         let copy = creative.copy_for(Some(&creative.variants[0]), &format);
         c.bench_function(&format!("layout {id}"), |b| {
-            b.iter(|| layout(&copy, &kit, &format).unwrap())
+            b.iter(|| layout(&copy, &kit, &format, Some(master.backdrop())).unwrap())
         });
-        let l = layout(&copy, &kit, &format).unwrap();
+        let l = layout(&copy, &kit, &format, Some(master.backdrop())).unwrap();
         c.bench_function(&format!("raster {id}"), |b| {
             b.iter(|| render(&l, &kit, Some(&master)))
         });
@@ -65,7 +65,7 @@ fn bench(c: &mut Criterion) {
         let v = &creative.variants[variant];
         let format = creative.brand.format("facebook-feed").unwrap();
         let copy = creative.copy_for(Some(v), &format);
-        let l = layout(&copy, &kit, &format).unwrap();
+        let l = layout(&copy, &kit, &format, Some(master.backdrop())).unwrap();
         let masks = |kit: &BrandKit| {
             let labels = l.cta.iter().map(|c| &c.label);
             l.texts
@@ -93,7 +93,7 @@ fn bench(c: &mut Criterion) {
             },
         );
         c.bench_function(&format!("layout facebook-feed {}", v.id), |b| {
-            b.iter(|| layout(&copy, &kit, &format).unwrap())
+            b.iter(|| layout(&copy, &kit, &format, Some(master.backdrop())).unwrap())
         });
         c.bench_function(&format!("raster facebook-feed {}", v.id), |b| {
             b.iter(|| render(&l, &kit, Some(&master)))

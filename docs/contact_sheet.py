@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""The README's contact sheet: every format of the two main examples, from
-the README's main command's output (`out/`), English and French banners
-alternating for Bloom.
+"""The README's contact sheet: every format of spring-blend, bloom-season
+(English and French banners alternating) and bloom-marigold, from the
+README's main command's output (`out/`).
 
 With --scripts, docs/scripts.jpg instead: bloom-world's facebook-feed in
 each of its six languages, two to a row.
@@ -29,7 +29,8 @@ def banners():
             continue
         lang = "en" if i % 2 == 0 else "fr"
         season.append(out / "bloom-season" / lang / f.name)
-    for f in spring + season:
+    marigold = sorted((out / "bloom-marigold").glob("*.png")) + sorted((out / "bloom-marigold").glob("*.jpg"))
+    for f in spring + season + marigold:
         if f.exists():
             yield f, f"{f.parent.relative_to(out)}/{f.stem}"
 

@@ -12,6 +12,12 @@ use crate::geom::{Rect, Size};
 
 /// Long side of the saliency map, in map pixels.
 const MAP_SIDE: u32 = 320;
+/// Local edge energy (mean edge strength over 7x7 map pixels) under which
+/// colour does not count as salient: the smooth blur of a background out
+/// of focus measures about 0.01, a subject in focus 0.04 and more.
+const DETAIL_FLOOR: f32 = 0.02;
+/// Colour counts fully from `DETAIL_FLOOR + 1 / DETAIL_GAIN` up.
+const DETAIL_GAIN: f32 = 40.0;
 /// Weight of salient content hidden under a keep-clear region.
 const OCCLUSION_PENALTY: f64 = 1.6;
 
@@ -40,6 +46,45 @@ pub struct Crop {
     /// Height.
     pub h: f64,
 }
+
+impl Crop {
+    /// A box in master pixels (`b`) seen through this crop on an
+    /// `output`-sized canvas; it may reach past the canvas.
+    pub fn to_output(self, b: Crop, output: Size) -> Rect {
+        let (sx, sy) = (output.w as f64 / self.w, output.h as f64 / self.h);
+        Rect::from_edges(
+            ((b.x - self.x) * sx).round() as i32,
+            ((b.y - self.y) * sy).round() as i32,
+            ((b.x + b.w - self.x) * sx).round() as i32,
+            ((b.y + b.h - self.y) * sy).round() as i32,
+        )
+    }
+
+    /// The share of `subject` inside this window, of as much of it as a
+    /// window of this size could hold (along each axis, the smaller of the
+    /// two extents).
+    pub fn holds(self, subject: Crop) -> f64 {
+        let overlap = |a0: f64, a1: f64, b0: f64, b1: f64| (a1.min(b1) - a0.max(b0)).max(0.0);
+        let shown = overlap(self.x, self.x + self.w, subject.x, subject.x + subject.w)
+            * overlap(self.y, self.y + self.h, subject.y, subject.y + subject.h);
+        let most = subject.w.min(self.w) * subject.h.min(self.h);
+        if most <= 0.0 { 1.0 } else { shown / most }
+    }
+}
+
+/// What the layout knows of a master photo, computed once per master:
+/// its size and where its interesting content is.
+#[derive(Debug, Clone, Copy)]
+pub struct Backdrop<'a> {
+    /// The master's size in pixels.
+    pub size: Size,
+    /// Its saliency map.
+    pub saliency: &'a SaliencyMap,
+}
+
+/// Share of the subject (of as much as a window can hold) every crop keeps
+/// in frame; the composition's floor is 90 %, this leaves room for rounding.
+pub const KEEP_SUBJECT: f64 = 0.95;
 
 impl SaliencyMap {
     /// Where the subject is, in master pixels: the middle 60 % of the
@@ -90,7 +135,9 @@ impl SaliencyMap {
             .pixels()
             .map(|p| 0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32)
             .collect();
-        let mut values = vec![0f32; (w * h) as usize];
+        let mut edges = vec![0f32; (w * h) as usize];
+        let mut colour = vec![0f32; (w * h) as usize];
+        let mut skins = vec![0f32; (w * h) as usize];
         for y in 0..h {
             for x in 0..w {
                 let at = |dx: i32, dy: i32| {
@@ -112,10 +159,21 @@ impl SaliencyMap {
                 let saturation = if max > 0.0 { (max - min) / max } else { 0.0 };
                 // Brightness-weighted so dark noise does not count as colour.
                 let saturation = saturation * (max / 255.0).sqrt();
-                let skin = skin_likelihood(p);
-                values[idx(x, y)] = 0.5 * edge + 0.3 * saturation + 0.6 * skin;
+                edges[idx(x, y)] = edge;
+                colour[idx(x, y)] = saturation;
+                skins[idx(x, y)] = skin_likelihood(p);
             }
         }
+        // Colour counts where there is detail around it: a subject in
+        // focus, not the saturated blur of a shallow depth of field (an
+        // orange bokeh is as saturated as the marigold in front of it).
+        let detail = box_blur(&edges, w, h, 3);
+        let values: Vec<f32> = (0..edges.len())
+            .map(|i| {
+                let focus = ((detail[i] - DETAIL_FLOOR) * DETAIL_GAIN).clamp(0.0, 1.0);
+                0.5 * edges[i] + 0.3 * colour[i] * focus + 0.6 * skins[i]
+            })
+            .collect();
         let values = box_blur(&box_blur(&values, w, h, 2), w, h, 2);
         SaliencyMap {
             width: w,
@@ -197,7 +255,9 @@ fn box_blur(v: &[f32], w: u32, h: u32, r: i32) -> Vec<f32> {
 
 /// The cover crop of a `master`-sized image for an `output`-sized canvas:
 /// centred on `focus` when given, else the best-scoring window of `map`
-/// with `keep_clear` (output pixels) penalised.
+/// with `keep_clear` (output pixels) penalised, among the windows that keep
+/// [`KEEP_SUBJECT`] of the map's subject in frame (a subject is never
+/// cropped out to keep it from under the text: the layout moves the text).
 pub fn choose(
     master: Size,
     output: Size,
@@ -231,9 +291,9 @@ pub fn choose(
     let (mw, mh) = (map.width as usize, map.height as usize);
     let k = map.scale; // master px -> map px
     let total = area_sum(&sum, mw, mh, 0.0, 0.0, mw as f64, mh as f64).max(1e-9);
+    let subject = map.subject();
     let steps = 64;
-    let mut best = (f64::MIN, centred(0.5, 0.5));
-    for i in 0..=steps {
+    let windows = (0..=steps).map(|i| {
         let t = i as f64 / steps as f64;
         let crop = Crop {
             x: free_x * t,
@@ -241,6 +301,14 @@ pub fn choose(
             w: cw,
             h: ch,
         };
+        (t, crop)
+    });
+    let keeps = |c: &Crop| subject.is_none_or(|s| c.holds(s) >= KEEP_SUBJECT);
+    // Every window keeps the subject, unless none can (a subject wider
+    // than the frame in both axes cannot be cut to fit either way).
+    let any_keeps = windows.clone().any(|(_, c)| keeps(&c));
+    let mut best = (f64::MIN, centred(0.5, 0.5));
+    for (t, crop) in windows.filter(|(_, c)| !any_keeps || keeps(c)) {
         let inside = area_sum(
             &sum,
             mw,

@@ -256,7 +256,8 @@ pub fn run(
         .expect("kit loaded for every task")
         .clone()?;
     let master = lease.as_ref().map(Lease::master).transpose()?;
-    let layout = layout::layout(&copy, &kit, &task.format).map_err(Arc::new)?;
+    let backdrop = master.as_deref().map(raster::Master::backdrop);
+    let layout = layout::layout(&copy, &kit, &task.format, backdrop).map_err(Arc::new)?;
     let rendered = raster::render(&layout, &kit, master.as_deref());
     let encoded = output::encode(&rendered.image, opts.file_type, task.format.max_bytes());
     let record = Sidecar::new(&layout, &rendered, &encoded, &kit);

@@ -35,6 +35,7 @@
 
 pub mod check;
 pub mod color;
+pub mod composition;
 pub mod crop;
 pub mod error;
 pub mod font;

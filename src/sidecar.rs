@@ -41,8 +41,8 @@ pub struct Sidecar {
     /// crop window in master pixels; absent for a colour background.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub background: Option<BackgroundRecord>,
-    /// The photo's subject in output pixels (SPEC v1.1), clipped to the
-    /// canvas, when any of it is in frame.
+    /// The photo's subject in output pixels (SPEC v1.1), whole: where the
+    /// crop cuts it, the box reaches past the canvas.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subject: Option<Rect>,
 }
@@ -200,19 +200,19 @@ impl Sidecar {
                 palette: encoded.palette,
             }),
             lang: layout.texts.iter().find_map(|t| t.lang.clone()),
-            background: rendered
-                .crop
-                .zip(rendered.master)
-                .map(|(c, master)| BackgroundRecord {
-                    master,
+            background: layout.photo.map(|photo| {
+                let c = photo.crop;
+                BackgroundRecord {
+                    master: photo.master,
                     crop: Rect::from_edges(
                         c.x.floor() as i32,
                         c.y.floor() as i32,
                         (c.x + c.w).ceil() as i32,
                         (c.y + c.h).ceil() as i32,
                     ),
-                }),
-            subject: rendered.subject,
+                }
+            }),
+            subject: layout.subject,
         }
     }
 

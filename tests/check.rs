@@ -246,6 +246,9 @@ fn build_renders_and_checks_and_the_examples_pass() {
         root.join("examples/bloom-world/creative.toml")
             .to_str()
             .unwrap(),
+        root.join("examples/bloom-marigold/creative.toml")
+            .to_str()
+            .unwrap(),
         "-o",
         dir.path().join("out").to_str().unwrap(),
         "--report",
@@ -255,6 +258,14 @@ fn build_renders_and_checks_and_the_examples_pass() {
     ]);
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    // Every banner meets the composition floors, and its own checks.
+    let shortfalls = common::composition_shortfalls(&dir.path().join("out"));
+    assert!(
+        shortfalls.is_empty(),
+        "{} composition shortfalls:\n{}",
+        shortfalls.len(),
+        shortfalls.join("\n")
+    );
     let failures: Vec<String> = json["images"]
         .as_array()
         .unwrap()
@@ -269,7 +280,7 @@ fn build_renders_and_checks_and_the_examples_pass() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert_eq!(json["summary"]["images"], 33 + 24);
+    assert_eq!(json["summary"]["images"], 33 + 24 + 8);
     // The Arabic and Hebrew variants mirror the logo (bloom sets
     // logo.mirror_rtl) and their sidecars say so; no variant misses a glyph.
     let world = dir.path().join("out/bloom-world");
@@ -303,9 +314,10 @@ fn build_renders_and_checks_and_the_examples_pass() {
             }
         }
     }
-    // Right to left, the whole layout is mirrored: the Arabic headline's
-    // region is the Korean one's seen in a mirror (the feed's safe area is
-    // the whole 1200 px width).
+    // Right to left, the layout is mirrored but the copy still keeps off
+    // the photo's subject: the flower fills the feed's right half, so the
+    // Arabic text column stays on the left, the Korean one's width, and
+    // its button sits at the column's right (its start).
     let region = |variant: &str, role: &str| -> (i64, i64) {
         let sidecar: serde_json::Value = serde_json::from_str(
             &std::fs::read_to_string(world.join(format!("{variant}/facebook-feed.layout.json")))
@@ -326,14 +338,22 @@ fn build_renders_and_checks_and_the_examples_pass() {
         };
         (r["x"].as_i64().unwrap(), r["w"].as_i64().unwrap())
     };
+    let column = region("ar", "headline");
     for role in ["headline", "body", "legal", "cta"] {
         let (ltr, rtl) = (region("ko", role), region("ar", role));
         if role != "cta" {
-            assert_eq!(rtl, (1200 - ltr.0 - ltr.1, ltr.1), "{role}");
+            assert_eq!(rtl, ltr, "{role}");
         } else {
-            assert!(rtl.0 > 600 && ltr.0 < 600, "cta {ltr:?} {rtl:?}");
+            let (ko_column, ar_column) = (region("ko", "body"), region("ar", "body"));
+            assert_eq!(ltr.0, ko_column.0, "the Korean button starts the column");
+            assert_eq!(
+                rtl.0 + rtl.1,
+                ar_column.0 + ar_column.1,
+                "the Arabic button ends the column"
+            );
         }
     }
+    assert!(column.0 + column.1 < 600, "{column:?}");
 }
 
 #[test]

@@ -134,7 +134,7 @@ fn every_table_format_holds_the_invariants() {
                 (false, true, false, true),
             ] {
                 let c = copy(body, cta, legal, rtl);
-                let l = layout(&c, &kit, &format).unwrap();
+                let l = layout(&c, &kit, &format, None).unwrap();
                 if let Err(e) = check_invariants(&l, &kit, c.lang.as_deref()) {
                     panic!("{brand} {} (rtl {rtl}): {e}", format.id);
                 }
@@ -154,7 +154,7 @@ fn story_logo_sits_above_the_platform_interface() {
         .into_iter()
         .find(|f| f.id == "instagram-story")
         .unwrap();
-    let l = layout(&copy(true, true, true, false), &kit, &story).unwrap();
+    let l = layout(&copy(true, true, true, false), &kit, &story, None).unwrap();
     // Bottom 20 % of 1920 is 384 px of interface; the logo sits its margin
     // above it: 5 % of the safe area's 1080 px short side, held to Acme's
     // max_margin of 24 px.
@@ -176,7 +176,7 @@ fn story_logo_sits_above_the_platform_interface() {
 fn tiny_formats_drop_legal_then_body_never_the_headline() {
     let kit = common::kit("acme");
     let strip = Format::custom(320, 50);
-    let l = layout(&copy(true, true, true, false), &kit, &strip).unwrap();
+    let l = layout(&copy(true, true, true, false), &kit, &strip, None).unwrap();
     assert!(l.hidden.contains(&brandfit::layout::Role::Legal));
     // A strip is logo, headline and button: body goes, the button stays.
     assert!(l.hidden.contains(&brandfit::layout::Role::Body));
@@ -188,7 +188,7 @@ fn tiny_formats_drop_legal_then_body_never_the_headline() {
     );
     let big = Format::custom(1200, 628);
     assert!(
-        layout(&copy(true, true, true, false), &kit, &big)
+        layout(&copy(true, true, true, false), &kit, &big, None)
             .unwrap()
             .hidden
             .is_empty()
@@ -202,6 +202,7 @@ fn a_format_too_small_for_the_logo_says_which_rule() {
         &copy(false, false, false, false),
         &kit,
         &Format::custom(60, 30),
+        None,
     )
     .unwrap_err();
     let msg = err.to_string();
@@ -217,7 +218,7 @@ fn unsafe_insets_move_the_logo() {
         left: 0.05,
         ..Default::default()
     };
-    let l = layout(&copy(true, true, true, false), &kit, &f).unwrap();
+    let l = layout(&copy(true, true, true, false), &kit, &f, None).unwrap();
     // The safe area is 950x900: a designer's margin of 5 % of 900 px, held
     // to Bloom's max_margin of 22 px; the copy keeps the 45.
     assert_eq!((l.logo.x, l.logo.y), (50 + 22, 100 + 22));
@@ -234,7 +235,7 @@ proptest! {
         let format = Format::custom(w, h);
         let c = copy(layers & 1 != 0, layers & 2 != 0, layers & 4 != 0, layers & 8 != 0);
         let lang = c.lang.as_deref();
-        match layout(&c, &kit, &format) {
+        match layout(&c, &kit, &format, None) {
             Ok(l) => prop_assert!(check_invariants(&l, &kit, lang).is_ok(), "{}x{} {:?}: {:?}", w, h, lang, check_invariants(&l, &kit, lang)),
             // Only an honest "too small for the logo" is allowed, and only for small canvases.
             Err(e) => prop_assert!(w.min(h) < 120 && e.to_string().contains("too small"), "{}x{}: {}", w, h, e),

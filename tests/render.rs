@@ -328,7 +328,8 @@ fn sidecar_matches_the_spec_schema() {
     );
     assert!(json["hidden"].is_array());
     // v1.1: the photo's crop in master pixels, inside the master, with the
-    // leaderboard's proportions; the subject's box inside the canvas.
+    // leaderboard's proportions; the subject's whole box, reaching past the
+    // canvas where the crop cuts it, with part of it in frame.
     let bg = &json["background"];
     let (mw, mh) = (
         bg["master"]["w"].as_i64().unwrap(),
@@ -342,8 +343,11 @@ fn sidecar_matches_the_spec_schema() {
     let aspect = c("w") as f64 / c("h") as f64;
     assert!((aspect - 728.0 / 90.0).abs() < 0.5, "crop {bg} for 728x90");
     let s = |k: &str| json["subject"][k].as_i64().unwrap();
+    assert!(s("w") > 0 && s("h") > 0, "{}", json["subject"]);
     assert!(
-        s("x") >= 0 && s("y") >= 0 && s("x") + s("w") <= 728 && s("y") + s("h") <= 90 && s("w") > 0
+        s("x") < 728 && s("y") < 90 && s("x") + s("w") > 0 && s("y") + s("h") > 0,
+        "{}",
+        json["subject"]
     );
 }
 

@@ -128,8 +128,15 @@ pub struct BrandGeometry<'a> {
     pub min_size: f32,
 }
 
-/// Arranges one format.
-pub fn plan(format: &Format, brand: BrandGeometry, present: Present) -> Result<Plan> {
+/// Arranges one format. `subject` is where the photo's subject falls on
+/// the canvas (output pixels), when there is one: the copy is arranged
+/// beside it, above it or below it rather than over it.
+pub fn plan(
+    format: &Format,
+    brand: BrandGeometry,
+    present: Present,
+    subject: Option<Rect>,
+) -> Result<Plan> {
     let safe = format.safe_area();
     let arrangement = Arrangement::for_area(safe);
     let logo = logo_box(format, brand)?;
@@ -154,6 +161,7 @@ pub fn plan(format: &Format, brand: BrandGeometry, present: Present) -> Result<P
         mins,
         present,
         min_size: brand.min_size,
+        subject: subject.map(|s| s.intersect(safe)).filter(|s| s.area() > 0),
     };
     let (regions, hidden) = match arrangement {
         Arrangement::Strip => ctx.strip(),
@@ -202,7 +210,12 @@ struct Ctx {
     mins: Mins,
     present: Present,
     min_size: f32,
+    /// The part of the photo's subject inside the safe area.
+    subject: Option<Rect>,
 }
+
+/// Regions of the layers placed, and the layers dropped.
+type Arranged = (Vec<(Role, Rect)>, Vec<Role>);
 
 /// One slot of a vertical stack: a role (or a spacer), its share of the
 /// spare height, and the least height it needs.
@@ -250,7 +263,20 @@ impl Ctx {
             avail = Rect::from_edges(avail.x, c.y, avail.right() - w - 2 * g, c.bottom());
         }
         if self.safe.h > STRIP_MAX_HEIGHT {
-            // A billboard is wide, but tall enough for supporting copy.
+            // A billboard is wide, but tall enough for supporting copy; its
+            // copy and button end before the photo's subject where that
+            // leaves them most of the row.
+            if let Some(end) = self
+                .subject
+                .map(|s| if self.corner.is_left() { s.x } else { s.x.min(avail.right()) } - 2 * g)
+                .filter(|end| (end - avail.x) as f32 >= 0.6 * avail.w as f32 && *end < avail.right())
+            {
+                let shift = avail.right() - end;
+                avail = Rect::from_edges(avail.x, avail.y, avail.right() - shift, avail.bottom());
+                if let Some((_, cta)) = regions.iter_mut().find(|(r, _)| *r == Role::Cta) {
+                    cta.x -= shift;
+                }
+            }
             let slots = [
                 (Some(Role::Headline), 3.0, self.mins.headline),
                 (Some(Role::Body), 2.0, self.mins.body),
@@ -274,21 +300,48 @@ impl Ctx {
     fn landscape(&self) -> (Vec<(Role, Rect)>, Vec<Role>) {
         let c = self.content;
         let (l, g) = (self.logo, self.gap);
-        let col_w = (c.w as f32 * 0.56).round() as i32;
-        // The text column reads from the left; a logo in a left corner
-        // shortens it from the top or bottom. A logo in a right corner wide
-        // enough to reach into the column (tiny canvases) either narrows it
-        // or shortens it, whichever leaves the larger column.
-        let mut col = Rect::new(c.x, c.y, col_w, c.h);
+        let full = (c.w as f32 * LANDSCAPE_COLUMN).round() as i32;
+        let least = (c.w as f32 * LANDSCAPE_COLUMN_MIN).round() as i32;
+        // The text column reads from the left, beside the photo's subject:
+        // where the subject leaves less than a full column on the left, the
+        // column narrows to the room there, or moves to the right when the
+        // right has more.
+        let (start, col_w) = match self.subject {
+            None => (true, full),
+            Some(s) => {
+                let left = s.x - g - c.x;
+                let right = c.right() - s.right() - g;
+                if left >= full || left >= right {
+                    (true, left.clamp(least, full))
+                } else {
+                    (false, right.clamp(least, full))
+                }
+            }
+        };
+        let col_x = if start { c.x } else { c.right() - col_w };
+        // A logo in a corner on the column's side shortens it from the top
+        // or bottom. A logo in the other corner wide enough to reach into
+        // the column (tiny canvases) either narrows it or shortens it,
+        // whichever leaves the larger column.
+        let mut col = Rect::new(col_x, c.y, col_w, c.h);
         if col.overlaps(l.inset(-g)) {
             let shortened = if self.corner.is_top() {
                 Rect::from_edges(col.x, l.bottom() + 2 * g, col.right(), col.bottom())
             } else {
                 Rect::from_edges(col.x, col.y, col.right(), l.y - 2 * g)
             };
-            let narrowed =
-                Rect::from_edges(col.x, col.y, col.right().min(l.x - 2 * g), col.bottom());
-            col = if !self.corner.is_left() && narrowed.area() > shortened.area() {
+            let narrowed = if start {
+                Rect::from_edges(col.x, col.y, col.right().min(l.x - 2 * g), col.bottom())
+            } else {
+                Rect::from_edges(
+                    col.x.max(l.right() + 2 * g),
+                    col.y,
+                    col.right(),
+                    col.bottom(),
+                )
+            };
+            let logo_opposite = self.corner.is_left() != start;
+            col = if logo_opposite && narrowed.area() > shortened.area() {
                 narrowed
             } else {
                 shortened
@@ -337,10 +390,10 @@ impl Ctx {
                 Rect::from_edges(c.x, c.y, c.right(), l.y - 2 * g)
             }
         };
-        // The copy is one group, anchored at the bottom of its area: the
-        // photo shows above it, not in a band between headline and button.
-        let slots = [
-            (None, 2.4, 0),
+        // The copy is one group: above or below the photo's subject,
+        // whichever side has more room, else at the bottom of its area with
+        // the photo showing above it — never split by a band of photo.
+        let copy = [
             (Some(Role::Headline), 3.0, self.mins.headline),
             (Some(Role::Body), 1.5, self.mins.body),
             (
@@ -351,9 +404,113 @@ impl Ctx {
             (Some(Role::Legal), 0.45, self.mins.legal),
         ];
         let ctx = Ctx { present, ..*self };
-        let (stacked, hidden) = ctx.stack_slots(area, &slots);
+        if let Some(split) = ctx.split_around_subject(area) {
+            regions.extend(split.0);
+            return (regions, split.1);
+        }
+        let (stacked, hidden) = match self.copy_band(area) {
+            Some(band) => ctx.stack_slots(band, &copy),
+            None => {
+                let mut slots = vec![(None, 2.4, 0)];
+                slots.extend(copy);
+                ctx.stack_slots(area, &slots)
+            }
+        };
         regions.extend(stacked);
         (regions, hidden)
+    }
+
+    /// A format under half as wide as tall (a skyscraper) whose subject
+    /// fills the middle: headline and body above the subject, button and
+    /// legal below it, as skyscrapers are designed; the band between them
+    /// is the subject's. `None` when the format is wider or has no subject
+    /// there.
+    fn split_around_subject(&self, area: Rect) -> Option<Arranged> {
+        if self.safe.w * 2 >= self.safe.h || !(self.present.cta || self.present.legal) {
+            return None;
+        }
+        let s = self.subject?.intersect(area);
+        if s.area() <= 0 {
+            return None;
+        }
+        let g = self.gap;
+        // The button a little over its least height, legal two lines.
+        let (cta_h, legal_h) = (
+            (self.mins.cta as f32 * 1.6).round() as i32,
+            self.mins.legal * 2 + 2,
+        );
+        let foot_h = [(self.present.cta, cta_h), (self.present.legal, legal_h)]
+            .iter()
+            .filter(|(present, _)| *present)
+            .map(|(_, h)| h + g)
+            .sum::<i32>()
+            - g;
+        let foot = Rect::from_edges(area.x, area.bottom() - foot_h, area.right(), area.bottom());
+        let least = (area.h as f32 * 0.3).round() as i32;
+        let most = (area.h as f32 * 0.5).round() as i32;
+        let head_h = (s.y - g - area.y).clamp(least, most);
+        let head = Rect::from_edges(area.x, area.y, area.right(), area.y + head_h);
+        if head.bottom() + 2 * g > foot.y {
+            return None;
+        }
+        let top = [
+            (Some(Role::Headline), 3.0, self.mins.headline),
+            (Some(Role::Body), 1.5, self.mins.body),
+        ];
+        // Weights that hand each slot exactly its extra height.
+        let bottom = [
+            (
+                Some(Role::Cta),
+                (cta_h - self.mins.cta) as f32,
+                self.mins.cta,
+            ),
+            (
+                Some(Role::Legal),
+                (legal_h - self.mins.legal) as f32,
+                self.mins.legal,
+            ),
+        ];
+        let (mut regions, mut hidden) = self.stack_slots(head, &top);
+        let foot_ctx = Ctx {
+            present: Present {
+                body: false,
+                ..self.present
+            },
+            ..*self
+        };
+        let (more, more_hidden) = foot_ctx.stack_slots(foot, &bottom);
+        regions.extend(more);
+        hidden.extend(more_hidden);
+        Some((regions, hidden))
+    }
+
+    /// The band of a stack's copy `area` that the copy group takes so the
+    /// subject shows: the rows below the subject, or above it when there is
+    /// more room there, between [`STACK_BAND_MIN`] and [`STACK_BAND_MAX`]
+    /// of the area (a subject filling the frame leaves the least band, at
+    /// the bottom). `None` without a subject.
+    fn copy_band(&self, area: Rect) -> Option<Rect> {
+        let s = self.subject?.intersect(area);
+        if s.area() <= 0 {
+            return None;
+        }
+        let g = self.gap;
+        let (above, below) = (s.y - g - area.y, area.bottom() - s.bottom() - g);
+        // Narrow columns (skyscrapers) wrap their copy into many lines.
+        let least_share = if self.safe.w * 2 < self.safe.h {
+            STACK_BAND_MIN_NARROW
+        } else {
+            STACK_BAND_MIN
+        };
+        let least = (area.h as f32 * least_share).round() as i32;
+        let most = (area.h as f32 * STACK_BAND_MAX).round() as i32;
+        let top = above > below && above >= least;
+        let h = above.max(below).clamp(least, most).min(area.h);
+        Some(if top {
+            Rect::from_edges(area.x, area.y, area.right(), area.y + h)
+        } else {
+            Rect::from_edges(area.x, area.bottom() - h, area.right(), area.bottom())
+        })
     }
 
     /// Splits `area` top to bottom among the slots whose layers are
@@ -407,12 +564,25 @@ impl Ctx {
             }
         }
         // The headline never goes, even when the area is smaller than its minimum.
-        if out.iter().all(|(r, _)| *r != Role::Headline) {
+        let has_headline = slots.iter().any(|s| s.0 == Some(Role::Headline));
+        if has_headline && out.iter().all(|(r, _)| *r != Role::Headline) {
             out.insert(0, (Role::Headline, area));
         }
         (out, hidden)
     }
 }
+
+/// A landscape's text column, as a share of the content width.
+const LANDSCAPE_COLUMN: f32 = 0.56;
+/// The narrowest a landscape's column gets to stay beside the subject.
+const LANDSCAPE_COLUMN_MIN: f32 = 0.42;
+/// The least share of a stack's copy area its copy group takes beside the
+/// subject (the group needs room for a headline worth reading).
+const STACK_BAND_MIN: f32 = 0.36;
+/// The same in formats under half as wide as tall.
+const STACK_BAND_MIN_NARROW: f32 = 0.52;
+/// The most it takes: beyond it, the group would spread thin.
+const STACK_BAND_MAX: f32 = 0.62;
 
 /// A designer's margin, as a share of the safe area's short side.
 pub const DESIGN_MARGIN: f32 = 0.05;

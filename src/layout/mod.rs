@@ -8,11 +8,12 @@ pub use arrange::{Arrangement, Role};
 pub use text::{Align, Line, VAlign};
 
 use crate::color::Rgb;
+use crate::crop::{self, Backdrop, Crop};
 use crate::error::Result;
 use crate::font::Face;
-use crate::geom::Rect;
+use crate::geom::{Rect, Size};
 use crate::kit::BrandKit;
-use crate::spec::creative::{Background, Copy};
+use crate::spec::creative::{Background, BackgroundFill, Copy};
 use crate::spec::{Format, TextColor};
 use arrange::{BODY_LEADING, BrandGeometry, HEADLINE_LEADING, Present};
 use text::{TextRequest, set_text};
@@ -113,12 +114,32 @@ pub struct Layout {
     pub cta: Option<Button>,
     /// Layers dropped for lack of room.
     pub hidden: Vec<Role>,
-    /// Regions to keep the photo's subject out of (text, button, logo).
-    pub keep_clear: Vec<Rect>,
+    /// The photo behind the banner, when it has one: the master's size
+    /// and the crop window chosen in it.
+    pub photo: Option<Photo>,
+    /// The photo's subject in output pixels, whole (it may reach past the
+    /// canvas where the crop cuts it).
+    pub subject: Option<Rect>,
 }
 
-/// Lays out one banner.
-pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
+/// How the master photo is framed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Photo {
+    /// The master's size.
+    pub master: Size,
+    /// The crop window, in master pixels.
+    pub crop: Crop,
+}
+
+/// Lays out one banner. `backdrop` describes the master photo when the
+/// copy's background is one: the crop, and where the copy goes, are chosen
+/// so the photo's subject stays in frame and out from under the copy.
+pub fn layout(
+    copy: &Copy,
+    kit: &BrandKit,
+    format: &Format,
+    backdrop: Option<Backdrop>,
+) -> Result<Layout> {
     let brand = &kit.brand;
     // Right-to-left copy in a brand that mirrors (`logo.mirror_rtl`) is
     // arranged as the left-to-right layout seen in a mirror: the logo in
@@ -136,12 +157,41 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
         cta: copy.cta.is_some(),
         legal: copy.legal.is_some(),
     };
-    let plan = arrange::plan(format, geometry, present)?;
-    let plan = if mirror {
-        plan.mirrored(format.safe_area())
-    } else {
-        plan
+    let output = Size::new(format.width, format.height);
+    let backdrop = backdrop.filter(|_| matches!(copy.background.fill, BackgroundFill::Image(_)));
+    let focus = copy.background.focus;
+    let frame = |keep_clear: &[Rect]| {
+        backdrop.map(|b| Photo {
+            master: b.size,
+            crop: crop::choose(b.size, output, focus, Some(b.saliency), keep_clear),
+        })
     };
+    let subject_in = |photo: Option<Photo>| {
+        let subject = backdrop.and_then(|b| b.saliency.subject())?;
+        Some(photo?.crop.to_output(subject, output))
+    };
+    // Where the subject falls when the photo is framed for it alone: the
+    // copy is arranged around it (in the mirror's frame for mirrored copy).
+    let safe = format.safe_area();
+    let seen = subject_in(frame(&[])).map(|s| {
+        if mirror {
+            Rect::new(safe.x + safe.right() - s.right(), s.y, s.w, s.h)
+        } else {
+            s
+        }
+    });
+    let plan = arrange::plan(format, geometry, present, seen)?;
+    let plan = if mirror { plan.mirrored(safe) } else { plan };
+    // Then the crop is chosen again with the copy in place, keeping the
+    // subject in frame and as little of it as may be under the copy.
+    let keep_clear: Vec<Rect> = plan
+        .regions
+        .iter()
+        .map(|(_, r)| *r)
+        .chain([plan.logo])
+        .collect();
+    let photo = frame(&keep_clear);
+    let subject = subject_in(photo);
 
     let canvas_scale = ((format.width * format.height) as f32).sqrt();
     // A banner at most a strip's height: one row of headline and button.
@@ -316,12 +366,6 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
 
     let mut hidden = plan.hidden.clone();
     hidden.sort();
-    let keep_clear = plan
-        .regions
-        .iter()
-        .map(|(_, r)| *r)
-        .chain([plan.logo])
-        .collect();
     Ok(Layout {
         format: format.clone(),
         safe_area: format.safe_area(),
@@ -331,7 +375,8 @@ pub fn layout(copy: &Copy, kit: &BrandKit, format: &Format) -> Result<Layout> {
         texts,
         cta,
         hidden,
-        keep_clear,
+        photo,
+        subject,
     })
 }
 

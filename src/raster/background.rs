@@ -7,7 +7,7 @@ use std::path::Path;
 use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
 use image::{ImageReader, RgbImage};
 
-use crate::crop::{Crop, SaliencyMap};
+use crate::crop::{Backdrop, Crop, SaliencyMap};
 use crate::error::{Error, InputKind, Location, Result};
 use crate::geom::Size;
 
@@ -91,6 +91,14 @@ impl Master {
     /// The master's size.
     pub fn size(&self) -> Size {
         Size::new(self.image.width(), self.image.height())
+    }
+
+    /// What the layout needs to know of it.
+    pub fn backdrop(&self) -> Backdrop<'_> {
+        Backdrop {
+            size: self.size(),
+            saliency: &self.saliency,
+        }
     }
 }
 

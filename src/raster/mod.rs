@@ -11,7 +11,6 @@ use image::RgbImage;
 pub use background::Master;
 
 use crate::color::{Rgb, contrast_ratio};
-use crate::crop::{self, Crop};
 use crate::geom::{Rect, Size};
 use crate::kit::BrandKit;
 use crate::layout::{Button, Layout, Role, TextBlock};
@@ -26,13 +25,6 @@ pub struct Rendered {
     pub image: RgbImage,
     /// The colour each text layer was drawn in (resolving `auto`).
     pub colors: Vec<(Role, Rgb)>,
-    /// The crop of the master used, if any.
-    pub crop: Option<Crop>,
-    /// The master's size, when there is one.
-    pub master: Option<Size>,
-    /// The photo's subject in output pixels, clipped to the canvas, when
-    /// any of it is in frame.
-    pub subject: Option<crate::geom::Rect>,
     /// Local scrims added behind text for legibility: layer, colour, opacity.
     pub scrims: Vec<(Role, Rgb, f32)>,
 }
@@ -42,33 +34,12 @@ pub struct Rendered {
 pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> Rendered {
     let size = Size::new(layout.format.width, layout.format.height);
     let mut canvas = RgbImage::new(size.w, size.h);
-    let mut crop_used = None;
-    let mut subject = None;
-    match (&layout.background.fill, master) {
-        (BackgroundFill::Image(_), Some(m)) => {
-            let c = crop::choose(
-                m.size(),
-                size,
-                layout.background.focus,
-                Some(&m.saliency),
-                &layout.keep_clear,
-            );
-            background::draw_crop(m, c, &mut canvas);
-            crop_used = Some(c);
-            subject = m.saliency.subject().and_then(|b| {
-                let (sx, sy) = (size.w as f64 / c.w, size.h as f64 / c.h);
-                let r = Rect::from_edges(
-                    ((b.x - c.x) * sx).round() as i32,
-                    ((b.y - c.y) * sy).round() as i32,
-                    ((b.x + b.w - c.x) * sx).round() as i32,
-                    ((b.y + b.h - c.y) * sy).round() as i32,
-                )
-                .intersect(Rect::new(0, 0, size.w as i32, size.h as i32));
-                (r.area() > 0).then_some(r)
-            });
+    match (&layout.background.fill, master, layout.photo) {
+        (BackgroundFill::Image(_), Some(m), Some(photo)) => {
+            background::draw_crop(m, photo.crop, &mut canvas)
         }
-        (BackgroundFill::Color(c), _) => fill(&mut canvas, *c),
-        (BackgroundFill::Image(_), None) => fill(&mut canvas, Rgb::WHITE),
+        (BackgroundFill::Color(c), _, _) => fill(&mut canvas, *c),
+        (BackgroundFill::Image(_), _, _) => fill(&mut canvas, Rgb::WHITE),
     }
     if let Some(s) = layout.background.scrim {
         blend::tint(&mut canvas, s.color, s.opacity);
@@ -102,9 +73,6 @@ pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> Rende
     Rendered {
         image: canvas,
         colors,
-        crop: crop_used,
-        master: master.map(Master::size),
-        subject,
         scrims,
     }
 }
