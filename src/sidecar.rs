@@ -89,7 +89,7 @@ pub struct Layer {
     /// Button fill (CTA only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fill: Option<String>,
-    /// A scrim the renderer added behind this text for legibility (brandfit extension).
+    /// The legibility panel the renderer drew under this text's group (brandfit extension).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scrim: Option<LocalScrim>,
 }

@@ -394,12 +394,15 @@ impl Ctx {
         // whichever side has more room, else at the bottom of its area with
         // the photo showing above it — never split by a band of photo.
         let copy = [
-            (Some(Role::Headline), 3.0, self.mins.headline),
-            (Some(Role::Body), 1.5, self.mins.body),
+            (Some(Role::Headline), 4.0, self.mins.headline),
+            (Some(Role::Body), 1.4, self.mins.body),
             (
                 Some(Role::Cta),
                 if present.cta { 0.9 } else { 0.0 },
-                self.mins.cta,
+                // A button a thumb can find on a large canvas.
+                self.mins
+                    .cta
+                    .max((self.safe.w.min(self.safe.h) as f32 * STACK_BUTTON) as i32),
             ),
             (Some(Role::Legal), 0.45, self.mins.legal),
         ];
@@ -583,6 +586,9 @@ const STACK_BAND_MIN: f32 = 0.36;
 const STACK_BAND_MIN_NARROW: f32 = 0.52;
 /// The most it takes: beyond it, the group would spread thin.
 const STACK_BAND_MAX: f32 = 0.62;
+
+/// A stack's button is at least this share of the short side tall.
+const STACK_BUTTON: f32 = 0.075;
 
 /// A designer's margin, as a share of the safe area's short side.
 pub const DESIGN_MARGIN: f32 = 0.05;

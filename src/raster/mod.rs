@@ -4,6 +4,7 @@
 pub mod background;
 pub mod blend;
 pub mod logo;
+pub mod scrim;
 pub mod text;
 
 use image::RgbImage;
@@ -13,10 +14,12 @@ pub use background::Master;
 use crate::color::{Rgb, contrast_ratio};
 use crate::geom::{Rect, Size};
 use crate::kit::BrandKit;
+use crate::layout::arrange::HEADLINE_LEADING;
 use crate::layout::{Button, Layout, Role, TextBlock};
 use crate::spec::TextColor;
 use crate::spec::creative::BackgroundFill;
 use blend::Mask;
+use scrim::Reader;
 
 /// A drawn banner.
 #[derive(Debug)]
@@ -25,7 +28,8 @@ pub struct Rendered {
     pub image: RgbImage,
     /// The colour each text layer was drawn in (resolving `auto`).
     pub colors: Vec<(Role, Rgb)>,
-    /// Local scrims added behind text for legibility: layer, colour, opacity.
+    /// Scrim panels added behind text for legibility, per layer under
+    /// one: layer, colour, opacity.
     pub scrims: Vec<(Role, Rgb, f32)>,
 }
 
@@ -45,22 +49,73 @@ pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> Rende
         blend::tint(&mut canvas, s.color, s.opacity);
     }
 
-    let mut colors = Vec::new();
+    // Colours first (`auto` judged over each layer's region), then one
+    // panel per group of copy, measured on the photo before any text.
+    let colors: Vec<Rgb> = layout
+        .texts
+        .iter()
+        .map(|b| resolve_color(b.color, &canvas, b.region, kit))
+        .collect();
+    let readers: Vec<Reader> = layout
+        .texts
+        .iter()
+        .zip(&colors)
+        .map(|(b, &color)| Reader {
+            region: b.region,
+            color,
+            // The contrast the layer needs at a size its region sets, not
+            // its words (a revision of the words must not change the
+            // panel): the brand's minimum, or for a headline two lines of
+            // ten characters filling its region (a headline set smaller
+            // than that, by very long copy, may fall short, and the check
+            // says so).
+            need: kit
+                .brand
+                .text
+                .required(need_size(b, kit), b.face.face(kit).weight)
+                + CONTRAST_HEADROOM,
+        })
+        .collect();
+    let (short, long) = (size.w.min(size.h) as f32, size.w.max(size.h) as f32);
+    let (gap, feather) = (
+        (short * GROUP_GAP).round() as i32,
+        // Strips fade along the row, where there is room to.
+        (short * PANEL_FEATHER)
+            .max(long * PANEL_FEATHER_LONG)
+            .round()
+            .max(2.0) as i32,
+    );
+    let scrim_color = layout.background.scrim.map(|s| s.color);
     let mut scrims = Vec::new();
-    for block in &layout.texts {
-        let color = resolve_color(block.color, &canvas, block.ink, kit);
-        let face = block.face.face(kit);
-        let need = kit.brand.text.required(block.size, face.weight) + CONTRAST_HEADROOM;
-        let mask = block_mask(block, kit);
-        let scrim_color = layout.background.scrim.map(|s| s.color);
-        if let Some(scrim) =
-            legibility_scrim(&mut canvas, block, &mask, color, need, scrim_color, kit)
-        {
-            scrims.push((block.role, scrim.0, scrim.1));
+    let button = layout.cta.as_ref().map(|b| b.region);
+    for group in scrim::groups(&readers, button, gap) {
+        let members: Vec<Reader> = group.iter().map(|&i| readers[i]).collect();
+        if let Some(panel) = scrim::plan(
+            &canvas,
+            &members,
+            button,
+            scrim_color,
+            kit.brand.allowed_colors(),
+            feather,
+        ) {
+            scrim::paint(&mut canvas, &panel);
+            let opacity = (panel.opacity * 100.0).round() / 100.0;
+            scrims.extend(
+                group
+                    .iter()
+                    .map(|&i| (layout.texts[i].role, panel.color, opacity)),
+            );
         }
-        blend::paint(&mut canvas, &mask, color);
-        colors.push((block.role, color));
     }
+    let mut colors: Vec<(Role, Rgb)> = layout
+        .texts
+        .iter()
+        .zip(colors)
+        .map(|(block, color)| {
+            blend::paint(&mut canvas, &block_mask(block, kit), color);
+            (block.role, color)
+        })
+        .collect();
     if let Some(button) = &layout.cta {
         draw_button(&mut canvas, button);
         let color = resolve_color(button.label.color, &canvas, button.label.ink, kit);
@@ -80,116 +135,13 @@ pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> Rende
 /// Contrast aimed for above the brand's minimum, so the checker's
 /// measurement (around the drawn glyphs) lands safely above it.
 const CONTRAST_HEADROOM: f32 = 0.3;
-
-/// When the text would not reach `need` contrast (as the checker measures
-/// it, around the drawn glyphs), darkens or lightens what is behind it with a
-/// soft-edged scrim inside the layer's region, just strong enough; returns
-/// its colour and opacity. The scrim is the creative's scrim colour, else
-/// the allowed colour farthest in luminance from the text.
-fn legibility_scrim(
-    canvas: &mut RgbImage,
-    block: &TextBlock,
-    mask: &Mask,
-    text: Rgb,
-    need: f32,
-    scrim: Option<Rgb>,
-    kit: &BrandKit,
-) -> Option<(Rgb, f32)> {
-    let bounds = Rect::new(0, 0, canvas.width() as i32, canvas.height() as i32);
-    let pad = (block.size * 0.45).round() as i32;
-    // Full strength over the text and the few pixels around it that the
-    // legibility measure looks at; feathered out beyond, inside the region
-    // (but never short of the core: glyphs may overhang the region's edge
-    // by their side bearings or marks).
-    let core = block.ink.inset(-3);
-    let area = block
-        .ink
-        .inset(-pad)
-        .intersect(block.region.inset(-2))
-        .union(core)
-        .intersect(bounds);
-    let feather = (block.size * 0.35).max(2.0);
-    let weight = |x: i32, y: i32| {
-        if core.contains(Rect::new(x, y, 1, 1)) {
-            return 1.0;
-        }
-        let d = (x - area.x)
-            .min(area.right() - 1 - x)
-            .min(y - area.y)
-            .min(area.bottom() - 1 - y) as f32;
-        ((d + 1.0) / feather).clamp(0.0, 1.0)
-    };
-    let apply = |img: &mut RgbImage, origin: (i32, i32), color: Rgb, opacity: f32| {
-        for y in area.y..area.bottom() {
-            for x in area.x..area.right() {
-                let (lx, ly) = (x - origin.0, y - origin.1);
-                if lx < 0 || ly < 0 || lx >= img.width() as i32 || ly >= img.height() as i32 {
-                    continue;
-                }
-                let a = weight(x, y) * opacity;
-                let p = img.get_pixel_mut(lx as u32, ly as u32);
-                p.0 = [0, 1, 2]
-                    .map(|k| (p.0[k] as f32 * (1.0 - a) + color.0[k] as f32 * a).round() as u8);
-            }
-        }
-    };
-    // Trials run on a copy of the neighbourhood only.
-    let probe = block.ink.inset(-8).intersect(bounds);
-    let local_mask = Mask {
-        area: Rect::new(
-            mask.area.x - probe.x,
-            mask.area.y - probe.y,
-            mask.area.w,
-            mask.area.h,
-        ),
-        coverage: mask.coverage.clone(),
-    };
-    let local_ink = Rect::new(
-        block.ink.x - probe.x,
-        block.ink.y - probe.y,
-        block.ink.w,
-        block.ink.h,
-    );
-    let trial = |color: Rgb, opacity: f32| {
-        let mut sub = image::imageops::crop_imm(
-            canvas,
-            probe.x as u32,
-            probe.y as u32,
-            probe.w as u32,
-            probe.h as u32,
-        )
-        .to_image();
-        apply(&mut sub, (probe.x, probe.y), color, opacity);
-        blend::paint(&mut sub, &local_mask, text);
-        crate::legibility::measure_contrast(&sub, local_ink, text).unwrap_or(21.0)
-    };
-    if trial(text, 0.0) >= need {
-        return None;
-    }
-    let color = scrim.unwrap_or_else(|| {
-        let t = text.luminance();
-        kit.brand
-            .allowed_colors()
-            .max_by(|a, b| {
-                contrast_ratio(t, a.luminance()).total_cmp(&contrast_ratio(t, b.luminance()))
-            })
-            .unwrap_or(Rgb::BLACK)
-    });
-    // Contrast grows with opacity (the scrim colour is the one farthest from
-    // the text), so the weakest sufficient step is found by bisection.
-    let (mut lo, mut hi) = (0u32, 19u32);
-    while hi - lo > 1 {
-        let mid = (lo + hi) / 2;
-        if trial(color, mid as f32 * 0.05) >= need {
-            hi = mid
-        } else {
-            lo = mid
-        }
-    }
-    let opacity = hi as f32 * 0.05;
-    apply(canvas, (0, 0), color, opacity);
-    Some((color, (opacity * 100.0).round() / 100.0))
-}
+/// Text regions closer than this share of the short side stand together
+/// under one panel.
+const GROUP_GAP: f32 = 0.04;
+/// A panel fades out over this share of the short side.
+const PANEL_FEATHER: f32 = 0.1;
+/// ...and over at least this share of the long side.
+const PANEL_FEATHER_LONG: f32 = 0.03;
 
 fn fill(canvas: &mut RgbImage, c: Rgb) {
     for p in canvas.pixels_mut() {
@@ -213,6 +165,18 @@ fn resolve_color(color: TextColor, canvas: &RgbImage, behind: Rect, kit: &BrandK
                 )
                 .1
         }
+    }
+}
+
+/// The size a layer's contrast need is judged at (see `render`).
+fn need_size(block: &TextBlock, kit: &BrandKit) -> f32 {
+    let least = kit.brand.fonts.min_size;
+    match block.role {
+        // Two lines of about ten characters (ten take some six ems).
+        Role::Headline => (block.region.h as f32 / (2.0 * HEADLINE_LEADING))
+            .min(block.region.w as f32 / 6.0)
+            .max(least),
+        _ => least,
     }
 }
 
