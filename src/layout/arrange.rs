@@ -1,9 +1,10 @@
 //! Where each layer goes, by the shape of the safe area: a row for strips
 //! (728x90, 320x50), a text column beside the photo for landscapes
 //! (1200x628), a vertical stack for squares, portraits, stories and
-//! skyscrapers. Regions depend only on the format, the brand and which
-//! layers are present — never on the copy — so a revision of the words
-//! never moves the crop, the logo or another layer.
+//! skyscrapers, each placed beside, above or below the photo's subject.
+//! Regions depend only on the format, the brand, which layers are present
+//! and where the subject falls — never on the copy — so a revision of the
+//! words never moves the crop, the logo or another layer.
 
 use crate::error::{Error, Result};
 use crate::geom::{Corner, Rect};
