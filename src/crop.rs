@@ -32,6 +32,8 @@ pub struct SaliencyMap {
     pub scale: f64,
     /// Saliency per map pixel, row-major.
     pub values: Vec<f32>,
+    /// The subject, found once when the map is made (see [`SaliencyMap::subject`]).
+    subject: Option<Crop>,
 }
 
 /// A crop window in master pixels (fractional edges are fine for resampling).
@@ -92,6 +94,10 @@ impl SaliencyMap {
     /// a scattered texture spreads wide and one object holds tight. `None`
     /// for a map with no salient content.
     pub fn subject(&self) -> Option<Crop> {
+        self.subject
+    }
+
+    fn find_subject(&self) -> Option<Crop> {
         let (w, h) = (self.width as usize, self.height as usize);
         let mut cols = vec![0f64; w];
         let mut rows = vec![0f64; h];
@@ -175,12 +181,15 @@ impl SaliencyMap {
             })
             .collect();
         let values = box_blur(&box_blur(&values, w, h, 2), w, h, 2);
-        SaliencyMap {
+        let mut map = SaliencyMap {
             width: w,
             height: h,
             scale,
             values,
-        }
+            subject: None,
+        };
+        map.subject = map.find_subject();
+        map
     }
 
     /// The thumbnail size to compute the map from, for a master of `size`.

@@ -90,6 +90,11 @@ impl Rect {
         Rect::from_edges(self.x + d, self.y + d, self.right() - d, self.bottom() - d)
     }
 
+    /// The rectangle seen in a mirror about the vertical middle of `area`.
+    pub fn mirrored_in(self, area: Rect) -> Rect {
+        Rect::new(area.x + area.right() - self.right(), self.y, self.w, self.h)
+    }
+
     /// The smallest rectangle holding both (an empty one is ignored).
     pub fn union(self, other: Rect) -> Rect {
         if self.is_empty() {

@@ -94,7 +94,7 @@ pub struct Layer {
     pub scrim: Option<LocalScrim>,
 }
 
-/// A soft scrim behind one text layer.
+/// The legibility panel under a text layer (its group's, shared).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LocalScrim {
     /// Its colour.

@@ -99,10 +99,9 @@ impl Plan {
     /// (`logo.mirror_rtl`), so the logo, the text column and the button all
     /// change sides, and every margin stays the same.
     pub fn mirrored(mut self, safe: Rect) -> Plan {
-        let flip = |r: Rect| Rect::new(safe.x + safe.right() - r.right(), r.y, r.w, r.h);
-        self.logo = flip(self.logo);
+        self.logo = self.logo.mirrored_in(safe);
         for (_, region) in &mut self.regions {
-            *region = flip(*region);
+            *region = region.mirrored_in(safe);
         }
         self
     }
@@ -475,14 +474,7 @@ impl Ctx {
             ),
         ];
         let (mut regions, mut hidden) = self.stack_slots(head, &top);
-        let foot_ctx = Ctx {
-            present: Present {
-                body: false,
-                ..self.present
-            },
-            ..*self
-        };
-        let (more, more_hidden) = foot_ctx.stack_slots(foot, &bottom);
+        let (more, more_hidden) = self.stack_slots(foot, &bottom);
         regions.extend(more);
         hidden.extend(more_hidden);
         Some((regions, hidden))

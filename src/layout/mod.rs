@@ -173,13 +173,7 @@ pub fn layout(
     // Where the subject falls when the photo is framed for it alone: the
     // copy is arranged around it (in the mirror's frame for mirrored copy).
     let safe = format.safe_area();
-    let seen = subject_in(frame(&[])).map(|s| {
-        if mirror {
-            Rect::new(safe.x + safe.right() - s.right(), s.y, s.w, s.h)
-        } else {
-            s
-        }
-    });
+    let seen = subject_in(frame(&[])).map(|s| if mirror { s.mirrored_in(safe) } else { s });
     let plan = arrange::plan(format, geometry, present, seen)?;
     let plan = if mirror { plan.mirrored(safe) } else { plan };
     // Then the crop is chosen again with the copy in place, keeping the

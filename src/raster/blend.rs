@@ -91,6 +91,13 @@ pub fn tint(canvas: &mut RgbImage, color: Rgb, opacity: f32) {
     }
 }
 
+/// One pixel `p` under `color` at `opacity`, blended in sRGB ("normal",
+/// as design tools do): the per-pixel form of [`tint`], for scrim panels
+/// whose opacity varies across them.
+pub fn mix(p: [u8; 3], color: [u8; 3], opacity: f32) -> [u8; 3] {
+    [0, 1, 2].map(|k| (p[k] as f32 * (1.0 - opacity) + color[k] as f32 * opacity).round() as u8)
+}
+
 /// Composites premultiplied RGBA `art` (`w` × `h`) with its top-left at `at`.
 pub fn composite_premultiplied(canvas: &mut RgbImage, art: &[u8], w: u32, h: u32, at: (i32, i32)) {
     for y in 0..h as i32 {

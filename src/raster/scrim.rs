@@ -10,6 +10,7 @@
 
 use image::RgbImage;
 
+use super::blend::mix;
 use crate::color::{Rgb, contrast_ratio};
 use crate::geom::Rect;
 
@@ -157,7 +158,7 @@ fn needed_step(canvas: &RgbImage, reader: &Reader, scrim: Rgb) -> u32 {
         samples
             .iter()
             .filter(|p| {
-                let q = Rgb(blend(**p, scrim.0, opacity));
+                let q = Rgb(mix(**p, scrim.0, opacity));
                 contrast_ratio(text, q.luminance()) < reader.need
             })
             .count()
@@ -165,11 +166,6 @@ fn needed_step(canvas: &RgbImage, reader: &Reader, scrim: Rgb) -> u32 {
     (0..=STEPS)
         .find(|&s| short_at(s as f32 * 0.05) <= allowed)
         .unwrap_or(STEPS)
-}
-
-/// `p` under `color` at `opacity`, blended in sRGB as design tools do.
-fn blend(p: [u8; 3], color: [u8; 3], opacity: f32) -> [u8; 3] {
-    [0, 1, 2].map(|k| (p[k] as f32 * (1.0 - opacity) + color[k] as f32 * opacity).round() as u8)
 }
 
 /// Paints a panel: full strength over its core, fading smoothly (a
@@ -189,7 +185,7 @@ pub fn paint(canvas: &mut RgbImage, panel: &Panel) {
             }
             let fade = 1.0 - d * d * (3.0 - 2.0 * d);
             let p = canvas.get_pixel_mut(x as u32, y as u32);
-            p.0 = blend(p.0, panel.color.0, panel.opacity * fade);
+            p.0 = mix(p.0, panel.color.0, panel.opacity * fade);
         }
     }
 }
@@ -237,7 +233,7 @@ mod tests {
         let under = Rgb(painted.get_pixel(60, 40).0).luminance();
         assert!(contrast_ratio(1.0, under) >= 4.8);
         // One step less would not do.
-        let weaker = blend(light.get_pixel(60, 40).0, [0, 0, 0], panel.opacity - 0.05);
+        let weaker = mix(light.get_pixel(60, 40).0, [0, 0, 0], panel.opacity - 0.05);
         assert!(contrast_ratio(1.0, Rgb(weaker).luminance()) < 4.8);
         // The fade: lighter just outside the core, untouched beyond the feather.
         assert!(painted.get_pixel(15, 40).0[0] > painted.get_pixel(60, 40).0[0]);
