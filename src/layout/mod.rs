@@ -2,6 +2,7 @@
 //! font sizes, wrapped lines and colours. No pixels, no I/O.
 
 pub mod arrange;
+pub mod breaks;
 pub mod text;
 
 pub use arrange::{Arrangement, Role};

@@ -1,10 +1,11 @@
 //! Measuring, wrapping and fitting text: the largest size at which the copy
-//! fits its region in the allowed lines, wrapped at word boundaries into
-//! balanced lines, never below the brand's minimum.
+//! fits its region in the allowed lines, never below the brand's minimum;
+//! where the lines break is [`super::breaks`]' choice.
 
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use super::breaks::{self, Piece};
 use crate::font::{Face, GlyphBitmap, SUBPIXELS};
 use crate::geom::Rect;
 use crate::shape::{Glyph, Shaped, break_opportunities, phrase_breaks, shape};
@@ -197,10 +198,6 @@ impl<'a> Measured<'a> {
     fn line_text(&self, (start, end): LineSpan) -> &'a str {
         &self.text[start..end]
     }
-
-    fn total_width(&self) -> f32 {
-        self.words.iter().map(|w| w.width + w.space_after).sum()
-    }
 }
 
 /// Greedy wrap of `units` into lines of at most `max` ems, except that a
@@ -269,41 +266,77 @@ pub fn set_text(req: &TextRequest) -> SetText {
         measured.phrases.as_ref()?;
         largest(true).map(|size| (size, true))
     });
-    let (size, fits) = fitted.map_or((req.min_size, false), |(size, _)| (size, true));
-    let texts: Vec<String> = if let Some((size, split)) = fitted {
-        let max = units(size);
-        let mut lines = measured.wrap(max, split).unwrap_or_default();
-        if req.balance && lines.len() > 1 {
-            lines = balanced(
-                &measured.units(max, split),
-                measured.total_width(),
-                max,
-                lines.len(),
-            );
+    let (size, fits, texts) = match fitted {
+        Some((size, split)) => {
+            let (size, lines) = typeset(&measured, req, size, split);
+            let texts = lines.iter().map(|&l| measured.line_text(l).to_string());
+            (size, true, texts.collect())
         }
-        lines
-            .iter()
-            .map(|&l| measured.line_text(l).to_string())
-            .collect()
-    } else {
-        truncated_lines(&measured, req, size, v)
+        None => {
+            let size = req.min_size;
+            (size, false, truncated_lines(&measured, req, size, v))
+        }
     };
-
     let missing = measured.shaped.missing.clone();
     place_lines(req, size, v, texts, fits, missing, measured.shaped.rtl)
 }
 
-/// The narrowest wrap width that keeps `count` lines: even line lengths,
-/// no lonely last word when a better break exists.
-fn balanced(units: &[Word], total: f32, max: f32, count: usize) -> Vec<LineSpan> {
-    let fits =
-        |width: f32| units.iter().all(|w| w.width <= width) && greedy(units, width).len() <= count;
-    let (mut lo, mut hi) = (total / count as f32, max);
-    for _ in 0..20 {
-        let mid = (lo + hi) / 2.0;
-        if fits(mid) { hi = mid } else { lo = mid }
+/// How much smaller than the largest size that fits a paragraph may be set
+/// for better breaks on the same number of lines, and what each step costs
+/// (on [`breaks::choose`]'s scale: 12 % smaller costs 0.24, less than a
+/// lone last word or a line ending in "the").
+const SIZE_STEPS: [f32; 4] = [1.0, 0.96, 0.92, 0.88];
+const SIZE_COST: f32 = 2.0;
+
+/// The lines of a paragraph that fits at `largest`: greedy when the request
+/// does not balance, else the best breaks ([`breaks::choose`]) at that size
+/// or a step smaller where the breaks are better by more than the step
+/// costs, on as many lines.
+fn typeset(m: &Measured, req: &TextRequest, largest: f32, split: bool) -> (f32, Vec<LineSpan>) {
+    let measure = |size: f32| req.region.w as f32 / size;
+    let greedy_lines = m.wrap(measure(largest), split).unwrap_or_default();
+    let count = greedy_lines.len();
+    if !req.balance || count < 2 {
+        return (largest, greedy_lines);
     }
-    greedy(units, hi)
+    let mut best: Option<(f32, f32, Vec<LineSpan>)> = None;
+    for step in SIZE_STEPS {
+        let size = if step == 1.0 {
+            largest
+        } else {
+            (largest * step * 4.0).floor() / 4.0
+        };
+        if size < req.min_size {
+            break;
+        }
+        let max = measure(size);
+        let units = m.units(max, split);
+        let pieces: Vec<Piece> = units
+            .iter()
+            .map(|w| Piece {
+                text: &m.text[w.start..w.end],
+                width: w.width,
+                space_after: w.space_after,
+            })
+            .collect();
+        let Some((starts, cost)) = breaks::choose(&pieces, req.lang, max, count) else {
+            continue;
+        };
+        let cost = cost + SIZE_COST * (1.0 - step);
+        if best.as_ref().is_none_or(|(c, ..)| cost < *c) {
+            let ends = starts
+                .iter()
+                .skip(1)
+                .map(|&i| i - 1)
+                .chain([units.len() - 1]);
+            let lines = starts
+                .iter()
+                .zip(ends)
+                .map(|(&i, j)| (units[i].start, units[j].end));
+            best = Some((cost, size, lines.collect()));
+        }
+    }
+    best.map_or((largest, greedy_lines), |(_, size, lines)| (size, lines))
 }
 
 /// Lines at the minimum size when the copy does not fit: as many as the
