@@ -263,28 +263,19 @@ impl Ctx {
             avail = Rect::from_edges(avail.x, c.y, avail.right() - w - 2 * g, c.bottom());
         }
         if self.safe.h > STRIP_MAX_HEIGHT {
-            // A billboard is wide, but tall enough for supporting copy; its
-            // copy and button end before the photo's subject where that
-            // leaves them most of the row.
-            if let Some(end) = self
+            let row = self.billboard_row(avail, regions);
+            // Where the row still runs over the subject, the copy moves
+            // into a column beside it when the room there holds one.
+            let over_subject = self
                 .subject
-                .map(|s| if self.corner.is_left() { s.x } else { s.x.min(avail.right()) } - 2 * g)
-                .filter(|end| (end - avail.x) as f32 >= 0.6 * avail.w as f32 && *end < avail.right())
-            {
-                let shift = avail.right() - end;
-                avail = Rect::from_edges(avail.x, avail.y, avail.right() - shift, avail.bottom());
-                if let Some((_, cta)) = regions.iter_mut().find(|(r, _)| *r == Role::Cta) {
-                    cta.x -= shift;
-                }
+                .is_some_and(|s| row.0.iter().any(|(_, r)| r.overlaps(s)));
+            let room = self.subject.map_or(0, |s| {
+                (s.x - self.gap - self.content.x).max(self.content.right() - s.right() - self.gap)
+            });
+            if over_subject && room as f32 >= BILLBOARD_COLUMN_MIN * self.content.w as f32 {
+                return self.column(BILLBOARD_COLUMN, BILLBOARD_COLUMN_MIN);
             }
-            let slots = [
-                (Some(Role::Headline), 3.0, self.mins.headline),
-                (Some(Role::Body), 2.0, self.mins.body),
-                (Some(Role::Legal), 1.0, self.mins.legal),
-            ];
-            let (stacked, hidden) = self.stack_slots(avail, &slots);
-            regions.splice(0..0, stacked);
-            return (regions, hidden);
+            return row;
         }
         regions.insert(0, (Role::Headline, avail));
         let hidden = [
@@ -297,11 +288,45 @@ impl Ctx {
         (regions, hidden)
     }
 
+    /// A billboard is wide, but tall enough for supporting copy: headline,
+    /// body and legal stacked in the row before the button. Copy and button
+    /// end before the photo's subject where that leaves them most of the
+    /// row.
+    fn billboard_row(&self, mut avail: Rect, mut regions: Vec<(Role, Rect)>) -> Arranged {
+        let g = self.gap;
+        if let Some(end) = self
+            .subject
+            .map(|s| if self.corner.is_left() { s.x } else { s.x.min(avail.right()) } - 2 * g)
+            .filter(|end| (end - avail.x) as f32 >= 0.6 * avail.w as f32 && *end < avail.right())
+        {
+            let shift = avail.right() - end;
+            avail = Rect::from_edges(avail.x, avail.y, avail.right() - shift, avail.bottom());
+            if let Some((_, cta)) = regions.iter_mut().find(|(r, _)| *r == Role::Cta) {
+                cta.x -= shift;
+            }
+        }
+        let slots = [
+            (Some(Role::Headline), 3.0, self.mins.headline),
+            (Some(Role::Body), 2.0, self.mins.body),
+            (Some(Role::Legal), 1.0, self.mins.legal),
+        ];
+        let (stacked, hidden) = self.stack_slots(avail, &slots);
+        regions.splice(0..0, stacked);
+        (regions, hidden)
+    }
+
     fn landscape(&self) -> (Vec<(Role, Rect)>, Vec<Role>) {
+        self.column(LANDSCAPE_COLUMN, LANDSCAPE_COLUMN_MIN)
+    }
+
+    /// Headline, body, button and legal in one column of `full` of the
+    /// content width, on the side of the subject with more room, narrowed
+    /// to that room down to `least`.
+    fn column(&self, full: f32, least: f32) -> Arranged {
         let c = self.content;
         let (l, g) = (self.logo, self.gap);
-        let full = (c.w as f32 * LANDSCAPE_COLUMN).round() as i32;
-        let least = (c.w as f32 * LANDSCAPE_COLUMN_MIN).round() as i32;
+        let full = (c.w as f32 * full).round() as i32;
+        let least = (c.w as f32 * least).round() as i32;
         // The text column reads from the left, beside the photo's subject:
         // where the subject leaves less than a full column on the left, the
         // column narrows to the room there, or moves to the right when the
@@ -572,6 +597,10 @@ impl Ctx {
 const LANDSCAPE_COLUMN: f32 = 0.56;
 /// The narrowest a landscape's column gets to stay beside the subject.
 const LANDSCAPE_COLUMN_MIN: f32 = 0.42;
+/// A billboard's column beside its subject (a quarter of 970 px holds a
+/// two-line headline and a button), when its row would run over it.
+const BILLBOARD_COLUMN: f32 = 0.4;
+const BILLBOARD_COLUMN_MIN: f32 = 0.25;
 /// The least share of a stack's copy area its copy group takes beside the
 /// subject (the group needs room for a headline worth reading).
 const STACK_BAND_MIN: f32 = 0.36;
