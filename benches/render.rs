@@ -47,7 +47,7 @@ fn bench(c: &mut Criterion) {
         c.bench_function(&format!("raster {id}"), |b| {
             b.iter(|| render(&l, &kit, Some(&master)))
         });
-        let img = render(&l, &kit, Some(&master)).image;
+        let img = render(&l, &kit, Some(&master));
         c.bench_function(&format!("encode auto {id}"), |b| {
             b.iter(|| encode(&img, TypeChoice::Auto, format.max_bytes()))
         });

@@ -143,6 +143,13 @@ pub fn delta_e_2000(c1: Lab, c2: Lab) -> f64 {
         .sqrt()
 }
 
+/// One pixel `p` under `color` at `opacity`, blended in sRGB ("normal",
+/// as design tools do): the per-pixel form of `raster::blend::tint`, for scrim panels
+/// whose opacity varies across them.
+pub fn mix(p: [u8; 3], color: [u8; 3], opacity: f32) -> [u8; 3] {
+    [0, 1, 2].map(|k| (p[k] as f32 * (1.0 - opacity) + color[k] as f32 * opacity).round() as u8)
+}
+
 /// WCAG 2.x contrast ratio between two relative luminances (1 to 21).
 pub fn contrast_ratio(l1: f32, l2: f32) -> f32 {
     let (hi, lo) = if l1 > l2 { (l1, l2) } else { (l2, l1) };

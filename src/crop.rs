@@ -9,6 +9,7 @@
 use image::RgbImage;
 
 use crate::geom::{Rect, Size};
+use crate::layout::behind::Tones;
 
 /// Long side of the saliency map, in map pixels.
 const MAP_SIDE: u32 = 320;
@@ -75,13 +76,15 @@ impl Crop {
 }
 
 /// What the layout knows of a master photo, computed once per master:
-/// its size and where its interesting content is.
+/// its size, where its interesting content is, and its tones.
 #[derive(Debug, Clone, Copy)]
 pub struct Backdrop<'a> {
     /// The master's size in pixels.
     pub size: Size,
     /// Its saliency map.
     pub saliency: &'a SaliencyMap,
+    /// Its tones, for judging what is behind the copy.
+    pub tones: &'a Tones,
 }
 
 /// Share of the subject (of as much as a window can hold) every crop keeps
@@ -193,11 +196,8 @@ impl SaliencyMap {
     }
 
     /// The thumbnail size to compute the map from, for a master of `size`.
-    pub fn thumbnail_size(size: Size) -> (u32, u32, f64) {
-        let scale = (MAP_SIDE as f64 / size.w.max(size.h) as f64).min(1.0);
-        let w = ((size.w as f64 * scale).round() as u32).max(1);
-        let h = ((size.h as f64 * scale).round() as u32).max(1);
-        (w, h, scale)
+    pub fn thumbnail_size(size: Size) -> (Size, f64) {
+        size.shrunk_to(MAP_SIDE)
     }
 
     fn integral(&self) -> Vec<f64> {

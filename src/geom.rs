@@ -21,6 +21,15 @@ impl Size {
     pub fn aspect(self) -> f32 {
         self.w as f32 / self.h.max(1) as f32
     }
+
+    /// This size shrunk (never grown) to a long side of `side`, at least
+    /// 1x1, and the scale from this size to it.
+    pub fn shrunk_to(self, side: u32) -> (Size, f64) {
+        let scale = (side as f64 / self.w.max(self.h) as f64).min(1.0);
+        let w = ((self.w as f64 * scale).round() as u32).max(1);
+        let h = ((self.h as f64 * scale).round() as u32).max(1);
+        (Size::new(w, h), scale)
+    }
 }
 
 /// An axis-aligned rectangle with integer pixel edges.

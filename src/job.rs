@@ -258,9 +258,9 @@ pub fn run(
     let master = lease.as_ref().map(Lease::master).transpose()?;
     let backdrop = master.as_deref().map(raster::Master::backdrop);
     let layout = layout::layout(&copy, &kit, &task.format, backdrop).map_err(Arc::new)?;
-    let rendered = raster::render(&layout, &kit, master.as_deref());
-    let encoded = output::encode(&rendered.image, opts.file_type, task.format.max_bytes());
-    let record = Sidecar::new(&layout, &rendered, &encoded, &kit);
+    let pixels = raster::render(&layout, &kit, master.as_deref());
+    let encoded = output::encode(&pixels, opts.file_type, task.format.max_bytes());
+    let record = Sidecar::new(&layout, &encoded, &kit);
 
     let stem = task.stem(&opts.out_dir);
     let image = stem.with_extension(encoded.file_type.extension());

@@ -8,11 +8,14 @@
 //! 2. [`kit::BrandKit`] loads the brand's fonts and logo once.
 //! 3. [`layout::layout`] is a pure function from copy, brand and
 //!    [`Format`](spec::Format) to a [`Layout`](layout::Layout): boxes, font
-//!    sizes, wrapped lines. No pixels, no I/O. Text is set by [`shape`]:
+//!    sizes, wrapped lines, the crop, text colours and legibility panels
+//!    (judged over the master's saliency map and tones, computed once per
+//!    master). No pixels written, no I/O. Text is set by [`shape`]:
 //!    font fallback per cluster, bidi, one script per HarfRust run, UAX #14
 //!    line breaks.
-//! 4. [`raster::render`] draws a layout over the shared, decoded master
-//!    image; it is the only place that writes pixels.
+//! 4. [`raster::render`] paints a finished layout over the shared, decoded
+//!    master image; it is the only place that writes pixels, and it decides
+//!    nothing.
 //! 5. [`output`] encodes PNG or JPEG within the format's weight limit and
 //!    writes the image and its layout sidecar atomically; [`job`] runs all
 //!    of it over creatives × variants × formats in parallel.

@@ -7,7 +7,6 @@ use crate::geom::{Rect, Size};
 use crate::kit::BrandKit;
 use crate::layout::{Layout, Role, TextBlock};
 use crate::output::Encoded;
-use crate::raster::Rendered;
 
 /// Schema id written in every sidecar.
 pub const SCHEMA: &str = "brandfit.layout/v1";
@@ -125,14 +124,7 @@ pub struct Encoding {
 
 impl Sidecar {
     /// The sidecar of a rendered layout.
-    pub fn new(layout: &Layout, rendered: &Rendered, encoded: &Encoded, kit: &BrandKit) -> Sidecar {
-        let color_of = |role: Role| {
-            rendered
-                .colors
-                .iter()
-                .find(|(r, _)| *r == role)
-                .map(|(_, c)| c.to_hex())
-        };
+    pub fn new(layout: &Layout, encoded: &Encoded, kit: &BrandKit) -> Sidecar {
         let text_layer = |block: &TextBlock, bbox: Rect| Layer {
             role: block.role.as_str().to_string(),
             bbox,
@@ -145,19 +137,19 @@ impl Sidecar {
                     .collect()
             },
             size: Some(block.size),
-            color: color_of(block.role),
+            color: Some(block.color.to_hex()),
             lines: Some(block.lines.iter().map(|l| l.text.clone()).collect()),
             missing_glyphs: Some(block.missing.iter().map(|c| c.to_string()).collect()),
             fit: Some(block.fits),
             region: Some(block.region),
             fill: None,
-            scrim: rendered
-                .scrims
+            scrim: layout
+                .panels
                 .iter()
-                .find(|(r, _, _)| *r == block.role)
-                .map(|(_, c, o)| LocalScrim {
-                    color: c.to_hex(),
-                    opacity: *o,
+                .find(|p| p.roles.contains(&block.role))
+                .map(|p| LocalScrim {
+                    color: p.color.to_hex(),
+                    opacity: (p.opacity * 100.0).round() / 100.0,
                 }),
         };
         let mut layers: Vec<Layer> = layout.texts.iter().map(|t| text_layer(t, t.ink)).collect();

@@ -2,7 +2,9 @@
 //! font sizes, wrapped lines and colours. No pixels, no I/O.
 
 pub mod arrange;
+pub mod behind;
 pub mod breaks;
+pub mod scrim;
 pub mod text;
 
 pub use arrange::{Arrangement, Role};
@@ -17,6 +19,7 @@ use crate::kit::BrandKit;
 use crate::spec::creative::{Background, BackgroundFill, Copy};
 use crate::spec::{Format, TextColor};
 use arrange::{BODY_LEADING, BrandGeometry, HEADLINE_LEADING, Present};
+use behind::{Behind, best_on};
 use text::{TextRequest, set_text};
 
 /// Which of the brand's faces a text layer uses.
@@ -65,8 +68,9 @@ pub struct TextBlock {
     pub lines: Vec<Line>,
     /// Box of the set lines.
     pub ink: Rect,
-    /// Colour (may be chosen at raster time for `auto`).
-    pub color: TextColor,
+    /// Colour (`auto` resolved over what is behind its region, or for the
+    /// button's label over the button's fill).
+    pub color: Rgb,
     /// False when the copy did not fit at the minimum size and was truncated.
     pub fits: bool,
     /// Characters no brand font could draw.
@@ -121,6 +125,9 @@ pub struct Layout {
     /// The photo's subject in output pixels, whole (it may reach past the
     /// canvas where the crop cuts it).
     pub subject: Option<Rect>,
+    /// Legibility panels behind groups of copy, painted over the
+    /// background before any text.
+    pub panels: Vec<scrim::Panel>,
 }
 
 /// How the master photo is framed.
@@ -187,6 +194,15 @@ pub fn layout(
         .collect();
     let photo = frame(&keep_clear);
     let subject = subject_in(photo);
+    let tint = copy.background.scrim;
+    let behind = match (backdrop, photo, &copy.background.fill) {
+        (Some(b), Some(p), _) => Behind::photo(b.tones, p.crop, output, tint),
+        (_, _, BackgroundFill::Color(c)) => Behind::flat(*c, output, tint),
+        // A photo that is not at hand is drawn white.
+        _ => Behind::flat(Rgb::WHITE, output, tint),
+    };
+    let color_over =
+        |color: TextColor, region: Rect| behind.text_color(color, region, brand.allowed_colors());
 
     let canvas_scale = ((format.width * format.height) as f32).sqrt();
     // A banner at most a strip's height: one row of headline and button.
@@ -197,7 +213,7 @@ pub fn layout(
     let set = |role: Role,
                face: FaceRole,
                text: &str,
-               color: TextColor,
+               color: Rgb,
                region: Rect,
                max_lines: usize,
                cap: f32,
@@ -248,7 +264,7 @@ pub fn layout(
             Role::Headline,
             FaceRole::Headline,
             &h.text,
-            h.color,
+            color_over(h.color, region),
             region,
             // A strip's headline is one line, two at most.
             if strip { 2 } else { 3 },
@@ -261,7 +277,7 @@ pub fn layout(
             Role::Body,
             FaceRole::Body,
             &b.text,
-            b.color,
+            color_over(b.color, region),
             region,
             4,
             canvas_scale * 0.042,
@@ -273,7 +289,7 @@ pub fn layout(
             Role::Legal,
             FaceRole::Body,
             &l.text,
-            l.color,
+            color_over(l.color, region),
             region,
             2,
             canvas_scale * 0.022,
@@ -300,12 +316,16 @@ pub fn layout(
                 region.bottom() - pad_y,
             );
             let cap = (canvas_scale * 0.04).min(inner.h as f32 / HEADLINE_LEADING);
+            let color = match c.color {
+                TextColor::Fixed(color) => color,
+                TextColor::Auto => best_on(c.fill.luminance(), brand.allowed_colors()),
+            };
             let label_in = |lines: usize| {
                 set(
                     Role::Cta,
                     FaceRole::Headline,
                     &c.text,
-                    c.color,
+                    color,
                     inner,
                     lines,
                     cap,
@@ -359,6 +379,7 @@ pub fn layout(
         _ => None,
     };
 
+    let panels = scrim::panels(&texts, cta.as_ref(), &behind, tint.map(|t| t.color), kit);
     let mut hidden = plan.hidden.clone();
     hidden.sort();
     Ok(Layout {
@@ -372,6 +393,7 @@ pub fn layout(
         hidden,
         photo,
         subject,
+        panels,
     })
 }
 

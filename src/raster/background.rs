@@ -10,6 +10,7 @@ use image::{ImageReader, RgbImage};
 use crate::crop::{Backdrop, Crop, SaliencyMap};
 use crate::error::{Error, InputKind, Location, Result};
 use crate::geom::Size;
+use crate::layout::behind::Tones;
 
 /// Largest master accepted by default, in pixels (100 megapixels).
 pub const DEFAULT_MAX_PIXELS: u64 = 100_000_000;
@@ -21,6 +22,8 @@ pub struct Master {
     pub image: RgbImage,
     /// Where its content is, for automatic crops.
     pub saliency: SaliencyMap,
+    /// Its tones, which the layout judges text colours and scrims over.
+    pub tones: Tones,
 }
 
 impl Master {
@@ -72,18 +75,30 @@ impl Master {
         Ok(Master::from_image(image))
     }
 
-    /// Wraps pixels already in memory.
+    /// Wraps pixels already in memory: its tones at [`Tones::SIDE`], and
+    /// the saliency map from those (one pass over the full master).
     pub fn from_image(image: RgbImage) -> Master {
-        let (tw, th, scale) = SaliencyMap::thumbnail_size(Size::new(image.width(), image.height()));
-        let mut thumb = RgbImage::new(tw, th);
-        resample(
-            &image,
-            None,
-            &mut thumb,
-            ResizeAlg::Convolution(FilterType::Bilinear),
-        );
+        let size = Size::new(image.width(), image.height());
+        let shrink = |from: &RgbImage, (to, _): (Size, f64)| {
+            let mut out = RgbImage::new(to.w, to.h);
+            resample(
+                from,
+                None,
+                &mut out,
+                ResizeAlg::Convolution(FilterType::Bilinear),
+            );
+            out
+        };
+        let tones = size.shrunk_to(Tones::SIDE);
+        let tones = Tones {
+            image: shrink(&image, tones),
+            scale: tones.1,
+        };
+        let map = SaliencyMap::thumbnail_size(size);
+        let thumb = shrink(&tones.image, map);
         Master {
-            saliency: SaliencyMap::from_thumbnail(&thumb, scale),
+            saliency: SaliencyMap::from_thumbnail(&thumb, map.1),
+            tones,
             image,
         }
     }
@@ -98,6 +113,7 @@ impl Master {
         Backdrop {
             size: self.size(),
             saliency: &self.saliency,
+            tones: &self.tones,
         }
     }
 }

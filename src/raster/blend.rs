@@ -91,13 +91,6 @@ pub fn tint(canvas: &mut RgbImage, color: Rgb, opacity: f32) {
     }
 }
 
-/// One pixel `p` under `color` at `opacity`, blended in sRGB ("normal",
-/// as design tools do): the per-pixel form of [`tint`], for scrim panels
-/// whose opacity varies across them.
-pub fn mix(p: [u8; 3], color: [u8; 3], opacity: f32) -> [u8; 3] {
-    [0, 1, 2].map(|k| (p[k] as f32 * (1.0 - opacity) + color[k] as f32 * opacity).round() as u8)
-}
-
 /// Composites premultiplied RGBA `art` (`w` × `h`) with its top-left at `at`.
 pub fn composite_premultiplied(canvas: &mut RgbImage, art: &[u8], w: u32, h: u32, at: (i32, i32)) {
     for y in 0..h as i32 {
@@ -122,26 +115,6 @@ pub fn composite_premultiplied(canvas: &mut RgbImage, art: &[u8], w: u32, h: u32
             }
         }
     }
-}
-
-/// Mean WCAG relative luminance of the canvas inside `area`.
-pub fn mean_luminance(canvas: &RgbImage, area: Rect) -> f32 {
-    let area = area.intersect(Rect::new(
-        0,
-        0,
-        canvas.width() as i32,
-        canvas.height() as i32,
-    ));
-    if area.is_empty() {
-        return 0.0;
-    }
-    let mut sum = 0f64;
-    for y in area.y..area.bottom() {
-        for x in area.x..area.right() {
-            sum += Rgb(canvas.get_pixel(x as u32, y as u32).0).luminance() as f64;
-        }
-    }
-    (sum / area.area() as f64) as f32
 }
 
 #[cfg(test)]
