@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use ab_glyph::{Font as _, FontArc, FontVec};
+use ab_glyph::{Font as _, FontArc, FontVec, ScaleFont as _};
 
 use crate::error::{Error, InputKind, Location, Result};
+use crate::geom::Rect;
 use crate::spec::FontRef;
 
 /// One loaded font face.
@@ -282,6 +283,26 @@ impl Face {
             height,
             coverage,
         })
+    }
+
+    /// The pixel box glyph `id` covers at `size` px per em with its origin
+    /// at `phase` quarter pixels right of and below a pixel corner, relative
+    /// to that corner: from the outline's bounds, without rasterising (the
+    /// very box [`Face::glyph`]'s bitmap fills). `None` when it has no outline.
+    pub fn ink_bounds(&self, id: u16, size: f32, phase: (u8, u8)) -> Option<Rect> {
+        let step = 1.0 / SUBPIXELS as f32;
+        let outline = self.outlines.outline(ab_glyph::GlyphId(id))?;
+        let scale = self.outlines.as_scaled(self.px_scale(size)).scale_factor();
+        let b = outline.px_bounds(
+            scale,
+            ab_glyph::point(phase.0 as f32 * step, phase.1 as f32 * step),
+        );
+        Some(Rect::from_edges(
+            b.min.x as i32,
+            b.min.y as i32,
+            b.max.x as i32,
+            b.max.y as i32,
+        ))
     }
 
     /// The top and bottom of glyph `id`'s outline in design units above the

@@ -484,15 +484,14 @@ pub struct DrawnGlyph {
     pub bitmap: Arc<GlyphBitmap>,
 }
 
-/// A line's glyphs at `size` px per em, each in its own face, as the
-/// rasteriser covers them and the layout measures their ink. Origins are
-/// rounded to quarter pixels ([`SUBPIXELS`]). Glyph 0 (a character no font
+/// Where a line's glyphs fall at `size` px per em: each inked glyph's
+/// face, id, the canvas pixel its origin rounds down to and the quarter-
+/// pixel phase within it ([`SUBPIXELS`]). Glyph 0 (a character no font
 /// has) is never drawn: no tofu boxes.
-pub fn rasterised<'a>(
-    faces: &'a [&'a Face],
+fn placed<'a>(
     size: f32,
     line: &'a Line,
-) -> impl Iterator<Item = DrawnGlyph> + 'a {
+) -> impl Iterator<Item = (usize, u16, i32, i32, (u8, u8))> + 'a {
     let quantise = |v: f32| {
         let q = (v * SUBPIXELS as f32).round() as i32;
         (q.div_euclid(SUBPIXELS), q.rem_euclid(SUBPIXELS) as u8)
@@ -502,10 +501,19 @@ pub fn rasterised<'a>(
         let (x, phase_x) = quantise(pen + g.dx * size);
         let (y, phase_y) = quantise(line.baseline - g.dy * size);
         pen += g.advance * size;
-        if g.id == 0 {
-            return None;
-        }
-        let bitmap = faces[g.face].glyph(g.id, size, (phase_x, phase_y))?;
+        (g.id != 0).then_some((g.face, g.id, x, y, (phase_x, phase_y)))
+    })
+}
+
+/// A line's glyphs at `size` px per em, each in its own face, as the
+/// rasteriser covers them (see [`placed`]).
+pub fn rasterised<'a>(
+    faces: &'a [&'a Face],
+    size: f32,
+    line: &'a Line,
+) -> impl Iterator<Item = DrawnGlyph> + 'a {
+    placed(size, line).filter_map(move |(face, id, x, y, phase)| {
+        let bitmap = faces[face].glyph(id, size, phase)?;
         Some(DrawnGlyph {
             x: x + bitmap.left,
             y: y + bitmap.top,
@@ -514,15 +522,13 @@ pub fn rasterised<'a>(
     })
 }
 
-/// The pixel box of a line's glyphs, as the rasteriser covers it.
+/// The pixel box of a line's glyphs, as the rasteriser will cover it, from
+/// the outlines' bounds (nothing is rasterised to measure it).
 pub fn ink_box(faces: &[&Face], size: f32, line: &Line) -> Rect {
-    rasterised(faces, size, line).fold(Rect::default(), |ink, g| {
-        ink.union(Rect::new(
-            g.x,
-            g.y,
-            g.bitmap.width as i32,
-            g.bitmap.height as i32,
-        ))
+    placed(size, line).fold(Rect::default(), |ink, (face, id, x, y, phase)| {
+        faces[face]
+            .ink_bounds(id, size, phase)
+            .map_or(ink, |b| ink.union(Rect::new(x + b.x, y + b.y, b.w, b.h)))
     })
 }
 
@@ -547,6 +553,30 @@ mod tests {
             align: Align::Start,
             valign: VAlign::Top,
             balance: true,
+        }
+    }
+
+    #[test]
+    fn ink_from_outlines_is_the_box_the_rasteriser_covers() {
+        let face = face();
+        let faces = &[&face][..];
+        for (text, size) in [
+            ("Spring blend", 31.3),
+            ("gjpqy ÅÉ!", 12.0),
+            ("Order now", 57.75),
+        ] {
+            let set = set_text(&request(faces, text, Rect::new(3, 5, 900, 400)));
+            for line in &set.lines {
+                let covered = rasterised(faces, size, line).fold(Rect::default(), |ink, g| {
+                    ink.union(Rect::new(
+                        g.x,
+                        g.y,
+                        g.bitmap.width as i32,
+                        g.bitmap.height as i32,
+                    ))
+                });
+                assert_eq!(ink_box(faces, size, line), covered, "{text} at {size}");
+            }
         }
     }
 
