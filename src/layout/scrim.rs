@@ -27,11 +27,14 @@ const STEPS: u32 = 19;
 const CONTRAST_HEADROOM: f32 = 0.3;
 /// Text regions closer than this share of the short side stand together
 /// under one panel.
-const GROUP_GAP: f32 = 0.04;
+const GROUP_GAP: f32 = 0.08;
 /// A panel fades out over this share of the short side.
 const PANEL_FEATHER: f32 = 0.1;
 /// ...and over at least this share of the long side.
 const PANEL_FEATHER_LONG: f32 = 0.03;
+/// A panel that runs the canvas's whole height (or width) is a gradient
+/// from its side: it fades across over this share of its own extent.
+const GRADIENT_FADE: f32 = 0.6;
 
 /// One text layer as the scrim sees it.
 #[derive(Debug, Clone, Copy)]
@@ -49,8 +52,8 @@ pub struct Reader {
 pub struct Panel {
     /// Full strength inside this box.
     pub core: Rect,
-    /// Fades to nothing over this many pixels outside it.
-    pub feather: i32,
+    /// Fades to nothing over this many pixels outside it, across and down.
+    pub fade: (i32, i32),
     /// Its colour.
     pub color: Rgb,
     /// Its opacity inside the core (a multiple of 0.05).
@@ -163,9 +166,11 @@ pub fn groups(readers: &[Reader], bridge: Option<Rect>, gap: i32) -> Vec<Vec<usi
 /// colours) give the one farthest in luminance from the first layer's text.
 /// The panel covers the group's regions and `bridge` (the button, when it
 /// stands among them), and runs out to every canvas edge it comes within
-/// `feather` of: a column's panel becomes a gradient from the side, a
-/// stack's from the bottom, as a designer would draw them. Its `roles` are
-/// left for the caller.
+/// `feather` of. A panel from a side that runs at least half the way along
+/// it runs all the way, and fades out over [`GRADIENT_FADE`] of its own
+/// extent: a column's panel becomes a gradient from the side, a stack's
+/// from the bottom, as a designer would draw them, never a box with a
+/// visible edge. Its `roles` are left for the caller.
 pub fn plan(
     behind: &Behind,
     group: &[Reader],
@@ -213,13 +218,40 @@ pub fn plan(
             core.bottom()
         },
     );
+    let (core, fade) = as_gradient(core, bounds, feather);
     Some(Panel {
         core,
-        feather,
+        fade,
         color,
         opacity: step as f32 * 0.05,
         roles: Vec::new(),
     })
+}
+
+/// A panel's core, run out along the canvas edge it stands on, and its fade
+/// across and down (see [`plan`]).
+fn as_gradient(mut core: Rect, bounds: Rect, feather: i32) -> (Rect, (i32, i32)) {
+    let at_side = core.x == 0 || core.right() == bounds.right();
+    let at_end = core.y == 0 || core.bottom() == bounds.bottom();
+    if at_side && 2 * core.h >= bounds.h {
+        core = Rect::new(core.x, 0, core.w, bounds.h);
+    } else if at_end && 2 * core.w >= bounds.w {
+        core = Rect::new(0, core.y, bounds.w, core.h);
+    }
+    let long = |extent: i32| ((extent as f32 * GRADIENT_FADE).round() as i32).max(feather);
+    let fade = (
+        if core.h == bounds.h {
+            long(core.w)
+        } else {
+            feather
+        },
+        if core.w == bounds.w {
+            long(core.h)
+        } else {
+            feather
+        },
+    );
+    (core, fade)
 }
 
 /// The least opacity step (of 0.05) at which at most [`ALLOWED_SHORT`] of
@@ -293,6 +325,7 @@ mod tests {
         assert!(contrast_ratio(1.0, Rgb(weaker).luminance()) < 4.8);
         // The core is the region, short of the canvas edges by more than the feather.
         assert_eq!(panel.core, Rect::new(20, 20, 120, 40));
+        assert_eq!(panel.fade, (12, 12));
         assert_eq!(plan_over(Rgb([30, 40, 30])), None);
     }
 }

@@ -7,17 +7,20 @@ use crate::geom::Rect;
 use crate::layout::scrim::Panel;
 
 /// Paints a panel: full strength over its core, fading smoothly (a
-/// smoothstep of the distance) to nothing `feather` pixels outside it.
+/// smoothstep of the distance, scaled by its fade across and down) to
+/// nothing beyond its fade.
 pub fn paint(canvas: &mut RgbImage, panel: &Panel) {
     let bounds = Rect::new(0, 0, canvas.width() as i32, canvas.height() as i32);
     let c = panel.core;
-    let reach = c.inset(-panel.feather).intersect(bounds);
-    let f = panel.feather.max(1) as f32;
+    let (fx, fy) = panel.fade;
+    let reach =
+        Rect::from_edges(c.x - fx, c.y - fy, c.right() + fx, c.bottom() + fy).intersect(bounds);
+    let (fx, fy) = (fx.max(1) as f32, fy.max(1) as f32);
     for y in reach.y..reach.bottom() {
-        let dy = (c.y - y).max(y - (c.bottom() - 1)).max(0) as f32;
+        let dy = (c.y - y).max(y - (c.bottom() - 1)).max(0) as f32 / fy;
         for x in reach.x..reach.right() {
-            let dx = (c.x - x).max(x - (c.right() - 1)).max(0) as f32;
-            let d = (dx * dx + dy * dy).sqrt() / f;
+            let dx = (c.x - x).max(x - (c.right() - 1)).max(0) as f32 / fx;
+            let d = (dx * dx + dy * dy).sqrt();
             if d >= 1.0 {
                 continue;
             }
@@ -38,7 +41,7 @@ mod tests {
         let light = RgbImage::from_pixel(200, 100, image::Rgb([220, 200, 120]));
         let panel = Panel {
             core: Rect::new(20, 20, 120, 40),
-            feather: 12,
+            fade: (12, 12),
             color: Rgb::BLACK,
             opacity: 0.5,
             roles: Vec::new(),
