@@ -639,10 +639,15 @@ fn logo_margin(safe: Rect, logo: Rect, corner: Corner) -> i32 {
     }
 }
 
+/// Height over width from which a format is a skyscraper, whose logo may
+/// run most of its narrow width.
+const SKYSCRAPER_ASPECT: f32 = 2.5;
+
 /// The logo's exact box at the [`design_margin`] (at the brand's own
 /// margin where that does not fit): the brand's height rule, clamped so
 /// `min_width` and the margins hold and the logo never takes more than
-/// 35 % of the safe width (30 % in strips).
+/// 35 % of the safe width (20 % in strips of at most 100 px and 30 % in
+/// wider ones, 70 % in skyscrapers).
 pub fn logo_box(format: &Format, brand: BrandGeometry) -> Result<Rect> {
     let design = design_margin(format.safe_area(), brand.logo);
     logo_box_at(format, brand, design)
@@ -655,17 +660,18 @@ fn logo_box_at(format: &Format, brand: BrandGeometry, margin: i32) -> Result<Rec
     let rules = brand.logo;
     let aspect = brand.logo_aspect.max(0.01);
     let short = safe.w.min(safe.h) as f32;
-    let default_height = if arrangement == Arrangement::Strip {
-        0.5
-    } else {
-        0.12
+    // Without the brand's own `height`: about the button's height on a
+    // strip's row, a fifth of a skyscraper's width (its short side), an
+    // eighth of the short side elsewhere.
+    let skyscraper = safe.h as f32 >= SKYSCRAPER_ASPECT * safe.w as f32;
+    let (default_height, max_w_share) = match arrangement {
+        // A strip's row is shared with the headline and the button.
+        Arrangement::Strip if safe.h <= STRIP_MAX_HEIGHT => (0.33, 0.2),
+        Arrangement::Strip => (0.12, 0.30),
+        _ if skyscraper => (0.2, 0.7),
+        _ => (0.12, 0.35),
     };
     let mut h = short * rules.height.unwrap_or(default_height);
-    let max_w_share = if arrangement == Arrangement::Strip {
-        0.30
-    } else {
-        0.35
-    };
     let max_h = (safe.h - 2 * margin) as f32;
     let max_w = ((safe.w - 2 * margin) as f32).min(safe.w as f32 * max_w_share);
     h = h.min(max_h).min(max_w / aspect);
