@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
     let kit = BrandKit::load(creative.brand.clone()).unwrap();
     let photo = root.join("examples/bloom-season/yellow-flower.jpg");
 
-    c.bench_function("decode master 4000x2500 + saliency", |b| {
+    c.bench_function("decode master 4000x2500 + tones + saliency", |b| {
         b.iter(|| Master::load(&photo, u64::MAX).unwrap())
     });
     let master = Master::load(&photo, u64::MAX).unwrap();
@@ -77,8 +77,8 @@ fn bench(c: &mut Criterion) {
                 })
                 .count()
         };
-        // Warm: every glyph already in its face's cache (the layout put it
-        // there measuring ink). Cold: freshly loaded fonts, every glyph drawn.
+        // Warm: every glyph already in its face's cache (from the first
+        // run). Cold: freshly loaded fonts, every glyph drawn.
         c.bench_function(&format!("text masks facebook-feed {}", v.id), |b| {
             b.iter(|| masks(&kit))
         });

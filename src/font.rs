@@ -60,6 +60,8 @@ pub struct GlyphBitmap {
 #[derive(Default)]
 struct GlyphCache {
     bitmaps: HashMap<GlyphKey, Option<Arc<GlyphBitmap>>>,
+    /// Outline bounds in design units by glyph id, for measuring ink.
+    bounds: HashMap<u16, Option<ab_glyph::Rect>>,
     bytes: usize,
 }
 
@@ -291,7 +293,22 @@ impl Face {
     /// very box [`Face::glyph`]'s bitmap fills). `None` when it has no outline.
     pub fn ink_bounds(&self, id: u16, size: f32, phase: (u8, u8)) -> Option<Rect> {
         let step = 1.0 / SUBPIXELS as f32;
-        let outline = self.outlines.outline(ab_glyph::GlyphId(id))?;
+        // The bounds are read from the outline once per glyph: the layout
+        // measures the same glyphs at many sizes.
+        let lock = || self.glyphs.lock().unwrap_or_else(PoisonError::into_inner);
+        let cached = lock().bounds.get(&id).copied();
+        let bounds = cached.unwrap_or_else(|| {
+            let bounds = self
+                .outlines
+                .outline(ab_glyph::GlyphId(id))
+                .map(|o| o.bounds);
+            lock().bounds.insert(id, bounds);
+            bounds
+        })?;
+        let outline = ab_glyph::Outline {
+            bounds,
+            curves: Vec::new(),
+        };
         let scale = self.outlines.as_scaled(self.px_scale(size)).scale_factor();
         let b = outline.px_bounds(
             scale,

@@ -320,8 +320,9 @@ impl Ctx {
     }
 
     /// Headline, body, button and legal in one column of `full` of the
-    /// content width, on the side of the subject with more room, narrowed
-    /// to that room down to `least`.
+    /// content width beside the subject: on the left where a full column
+    /// fits there, else narrowed to the room on the left down to `least`,
+    /// else on the right (see the comment below).
     fn column(&self, full: f32, least: f32) -> Arranged {
         let c = self.content;
         let (l, g) = (self.logo, self.gap);
@@ -597,9 +598,10 @@ impl Ctx {
 const LANDSCAPE_COLUMN: f32 = 0.56;
 /// The narrowest a landscape's column gets to stay beside the subject.
 const LANDSCAPE_COLUMN_MIN: f32 = 0.42;
-/// A billboard's column beside its subject (a quarter of 970 px holds a
-/// two-line headline and a button), when its row would run over it.
+/// A billboard's column beside its subject, when its row would run over it.
 const BILLBOARD_COLUMN: f32 = 0.4;
+/// The narrowest it gets (a quarter of 970 px holds a two-line headline
+/// and a button).
 const BILLBOARD_COLUMN_MIN: f32 = 0.25;
 /// The least share of a stack's copy area its copy group takes beside the
 /// subject (the group needs room for a headline worth reading).
@@ -647,7 +649,7 @@ const SKYSCRAPER_ASPECT: f32 = 2.5;
 /// margin where that does not fit): the brand's height rule, clamped so
 /// `min_width` and the margins hold and the logo never takes more than
 /// 35 % of the safe width (20 % in strips of at most 100 px and 30 % in
-/// wider ones, 70 % in skyscrapers).
+/// taller ones such as the billboard, 70 % in skyscrapers).
 pub fn logo_box(format: &Format, brand: BrandGeometry) -> Result<Rect> {
     let design = design_margin(format.safe_area(), brand.logo);
     logo_box_at(format, brand, design)
@@ -660,9 +662,9 @@ fn logo_box_at(format: &Format, brand: BrandGeometry, margin: i32) -> Result<Rec
     let rules = brand.logo;
     let aspect = brand.logo_aspect.max(0.01);
     let short = safe.w.min(safe.h) as f32;
-    // Without the brand's own `height`: about the button's height on a
-    // strip's row, a fifth of a skyscraper's width (its short side), an
-    // eighth of the short side elsewhere.
+    // Without the brand's own `height`: a third of a strip's row (about
+    // the button's height), a fifth of a skyscraper's width (its short
+    // side), 12 % of the short side elsewhere.
     let skyscraper = safe.h as f32 >= SKYSCRAPER_ASPECT * safe.w as f32;
     let (default_height, max_w_share) = match arrangement {
         // A strip's row is shared with the headline and the button.

@@ -1,8 +1,8 @@
 //! What lies behind the copy before any of it is drawn: the photo as the
 //! layout frames it (or the flat fill), under the creative's own tint. The
 //! layout judges `auto` text colours and scrim panels over it, from the
-//! master's thumbnail (computed once per master with its saliency map), so
-//! raster paints a finished plan and decides nothing.
+//! master's tones (a copy at 1280 px, made once per master with its
+//! saliency map), so raster paints a finished plan and decides nothing.
 
 use image::RgbImage;
 
@@ -74,8 +74,11 @@ impl<'a> Behind<'a> {
     }
 
     /// The background's pixels under `area` (output pixels, clipped to the
-    /// canvas), one per tone pixel the area touches (a flat fill gives
-    /// one); empty for an area off the canvas.
+    /// canvas): the tone pixels the area touches, every one where a tone
+    /// pixel spans two output pixels or more, else about one per two output
+    /// pixels each way (a photo is smooth at that scale, and a small
+    /// format's area would otherwise hold tens of thousands); a flat fill
+    /// gives one. Empty for an area off the canvas.
     pub fn samples(&self, area: Rect) -> Vec<[u8; 3]> {
         let canvas = Rect::new(0, 0, self.output.w as i32, self.output.h as i32);
         let area = area.intersect(canvas);
@@ -85,11 +88,14 @@ impl<'a> Behind<'a> {
         let raw = match self.fill {
             Fill::Flat(c) => vec![c.0],
             Fill::Photo { tones, crop } => {
-                let (thumbnail, scale) = (&tones.image, tones.scale);
-                let (tw, th) = thumbnail.dimensions();
-                // Output pixels to thumbnail pixels, through the crop.
-                let along = |v: i32, origin: f64, span: f64, out: u32| {
-                    (origin + v as f64 * span / out as f64) * scale
+                let (image, scale) = (&tones.image, tones.scale);
+                let (tw, th) = image.dimensions();
+                if tw == 0 || th == 0 {
+                    return Vec::new();
+                }
+                // Output pixels to tone pixels, through the crop.
+                let along = |v: i32, origin: f64, extent: f64, out: u32| {
+                    (origin + v as f64 * extent / out as f64) * scale
                 };
                 let span = |lo: f64, hi: f64, len: u32| {
                     let first = (lo.floor().max(0.0) as u32).min(len - 1);
@@ -106,7 +112,13 @@ impl<'a> Behind<'a> {
                     along(area.bottom(), crop.y, crop.h, self.output.h),
                     th,
                 );
-                ys.flat_map(|y| xs.clone().map(move |x| thumbnail.get_pixel(x, y).0))
+                // Tone pixels per two output pixels, each way.
+                let stride = |extent: f64, out: u32| {
+                    ((2.0 * extent * scale / out as f64).floor() as usize).max(1)
+                };
+                let xs = xs.step_by(stride(crop.w, self.output.w));
+                ys.step_by(stride(crop.h, self.output.h))
+                    .flat_map(|y| xs.clone().map(move |x| image.get_pixel(x, y).0))
                     .collect()
             }
         };
@@ -145,7 +157,7 @@ impl<'a> Behind<'a> {
 
 /// The colour of `allowed` with the best WCAG contrast against a
 /// background of `luminance` (black when there is none).
-pub fn best_on(luminance: f32, allowed: impl Iterator<Item = Rgb>) -> Rgb {
+pub(crate) fn best_on(luminance: f32, allowed: impl Iterator<Item = Rgb>) -> Rgb {
     allowed
         .map(|c| (contrast_ratio(c.luminance(), luminance), c))
         .fold(
@@ -163,7 +175,7 @@ mod tests {
 
     #[test]
     fn samples_follow_the_crop_and_the_tint() {
-        // Left half black, right half white, 100x50 thumbnail of a 200x100 master.
+        // Left half black, right half white, tones at half a 200x100 master's size.
         let tones = Tones {
             image: RgbImage::from_fn(100, 50, |x, _| {
                 image::Rgb(if x < 50 { [0; 3] } else { [255; 3] })
@@ -184,17 +196,33 @@ mod tests {
                 .iter()
                 .all(|p| *p == [255; 3])
         );
-        assert_eq!(behind.samples(Rect::new(0, 0, 50, 50)).len(), 50 * 50);
+        // One tone pixel per output pixel: every other one, each way.
+        assert_eq!(behind.samples(Rect::new(0, 0, 50, 50)).len(), 25 * 25);
         assert!(behind.samples(Rect::new(60, 0, 10, 10)).is_empty());
+        // Tones coarser than the canvas, a fractional crop, an area running
+        // off the canvas's corner: every tone pixel it touches, none past
+        // the edge.
+        let fine = Crop {
+            x: 0.5,
+            y: 0.0,
+            w: 199.5,
+            h: 100.0,
+        };
+        let coarse = Behind::photo(&tones, fine, Size::new(400, 200), None);
+        assert_eq!(coarse.samples(Rect::new(390, 190, 20, 20)).len(), 3 * 3);
         let tint = Scrim {
             color: Rgb::BLACK,
             opacity: 0.5,
         };
         let tinted = Behind::photo(&tones, crop, Size::new(50, 50), Some(tint));
         assert_eq!(tinted.samples(Rect::new(0, 0, 1, 1)), vec![[128; 3]]);
-        let white = [Rgb::WHITE, Rgb::BLACK];
+        let palette = [Rgb::WHITE, Rgb::BLACK];
         assert_eq!(
-            behind.text_color(TextColor::Auto, Rect::new(0, 0, 50, 50), white.into_iter()),
+            behind.text_color(
+                TextColor::Auto,
+                Rect::new(0, 0, 50, 50),
+                palette.into_iter()
+            ),
             Rgb::BLACK
         );
     }

@@ -1,5 +1,7 @@
 //! Layout: a pure function `(copy, brand kit, format) -> Layout` of boxes,
-//! font sizes, wrapped lines and colours. No pixels, no I/O.
+//! font sizes, wrapped lines, the crop, colours and legibility panels. It
+//! reads the master's saliency map and tones (made once per master) but
+//! writes no pixels and does no I/O.
 
 pub mod arrange;
 pub mod behind;

@@ -5,7 +5,7 @@
 //!
 //! The panel covers the group's *regions*, not its ink, and its strength is
 //! measured on the photo under those regions before any text is drawn (the
-//! master's thumbnail seen through the crop, [`Behind`]), so a revision of
+//! master's tones seen through the crop, [`Behind`]), so a revision of
 //! the words never changes it (SPEC §3: new copy changes only the pixels of
 //! its own region). Planned here, painted by `raster::scrim`.
 
@@ -38,7 +38,7 @@ const GRADIENT_FADE: f32 = 0.6;
 
 /// One text layer as the scrim sees it.
 #[derive(Debug, Clone, Copy)]
-pub struct Reader {
+pub(crate) struct Reader {
     /// The layer's region.
     pub region: Rect,
     /// Its colour.
@@ -134,7 +134,7 @@ fn need_size(block: &TextBlock, kit: &BrandKit) -> f32 {
 /// The layers that stand together: regions closer than `gap` (vertically
 /// or across), directly or through a `bridge` (the button between body and
 /// legal), join one group. Returns groups of indices into `readers`.
-pub fn groups(readers: &[Reader], bridge: Option<Rect>, gap: i32) -> Vec<Vec<usize>> {
+pub(crate) fn groups(readers: &[Reader], bridge: Option<Rect>, gap: i32) -> Vec<Vec<usize>> {
     let mut group_of: Vec<usize> = (0..readers.len()).collect();
     let near = |a: Rect, b: Rect| a.inset(-gap).overlaps(b);
     let joined = |a: Rect, b: Rect| near(a, b) || bridge.is_some_and(|c| near(a, c) && near(b, c));
@@ -166,12 +166,14 @@ pub fn groups(readers: &[Reader], bridge: Option<Rect>, gap: i32) -> Vec<Vec<usi
 /// colours) give the one farthest in luminance from the first layer's text.
 /// The panel covers the group's regions and `bridge` (the button, when it
 /// stands among them), and runs out to every canvas edge it comes within
-/// `feather` of. A panel from a side that runs at least half the way along
-/// it runs all the way, and fades out over [`GRADIENT_FADE`] of its own
-/// extent: a column's panel becomes a gradient from the side, a stack's
-/// from the bottom, as a designer would draw them, never a box with a
-/// visible edge. Its `roles` are left for the caller.
-pub fn plan(
+/// `feather` of. A panel standing on one side that runs at least half the
+/// way along it runs all the way; a panel across the canvas's whole height
+/// (or width) fades out across it over [`GRADIENT_FADE`] of its own width
+/// (or height): a column's panel becomes a gradient from the side, a
+/// stack's from the bottom, a strip's a soft band, as a designer would draw
+/// them, never a box with a visible edge. Its `roles` are left for the
+/// caller.
+pub(crate) fn plan(
     behind: &Behind,
     group: &[Reader],
     bridge: Option<Rect>,
@@ -231,8 +233,10 @@ pub fn plan(
 /// A panel's core, run out along the canvas edge it stands on, and its fade
 /// across and down (see [`plan`]).
 fn as_gradient(mut core: Rect, bounds: Rect, feather: i32) -> (Rect, (i32, i32)) {
-    let at_side = core.x == 0 || core.right() == bounds.right();
-    let at_end = core.y == 0 || core.bottom() == bounds.bottom();
+    // Standing on one side (a column), or on one end (a stack): a panel
+    // already across the whole canvas stands on neither.
+    let at_side = (core.x == 0) != (core.right() == bounds.right());
+    let at_end = (core.y == 0) != (core.bottom() == bounds.bottom());
     if at_side && 2 * core.h >= bounds.h {
         core = Rect::new(core.x, 0, core.w, bounds.h);
     } else if at_end && 2 * core.w >= bounds.w {
@@ -262,19 +266,40 @@ fn needed_step(behind: &Behind, reader: &Reader, scrim: Rgb) -> u32 {
         return 0;
     }
     let text = reader.color.luminance();
-    let allowed = (samples.len() as f32 * ALLOWED_SHORT) as usize;
-    let short_at = |opacity: f32| {
-        samples
-            .iter()
-            .filter(|p| {
-                let q = Rgb(mix(**p, scrim.0, opacity));
-                contrast_ratio(text, q.luminance()) < reader.need
-            })
-            .count()
+    let reads = |p: [u8; 3], step: u32| {
+        let q = Rgb(mix(p, scrim.0, step as f32 * 0.05));
+        contrast_ratio(text, q.luminance()) >= reader.need
     };
-    (0..=STEPS)
-        .find(|&s| short_at(s as f32 * 0.05) <= allowed)
-        .unwrap_or(STEPS)
+    // Each pixel's own least step, found by bisection: a pixel that does
+    // not read bare but does at the strongest step reads at every step from
+    // its least one up (mixing moves it steadily towards the scrim, away
+    // from the text's luminance once past it). Then the least step that
+    // leaves few enough short.
+    let mut pixels_needing = [0usize; STEPS as usize + 2];
+    for &p in &samples {
+        let least = if reads(p, 0) {
+            0
+        } else if !reads(p, STEPS) {
+            STEPS + 1
+        } else {
+            let (mut lo, mut hi) = (0, STEPS);
+            while hi - lo > 1 {
+                let mid = (lo + hi) / 2;
+                if reads(p, mid) { hi = mid } else { lo = mid }
+            }
+            hi
+        };
+        pixels_needing[least as usize] += 1;
+    }
+    let allowed = (samples.len() as f32 * ALLOWED_SHORT) as usize;
+    let mut short = samples.len();
+    for step in 0..=STEPS {
+        short -= pixels_needing[step as usize];
+        if short <= allowed {
+            return step;
+        }
+    }
+    STEPS
 }
 
 #[cfg(test)]
@@ -327,5 +352,20 @@ mod tests {
         assert_eq!(panel.core, Rect::new(20, 20, 120, 40));
         assert_eq!(panel.fade, (12, 12));
         assert_eq!(plan_over(Rgb([30, 40, 30])), None);
+    }
+
+    #[test]
+    fn side_and_bottom_panels_become_gradients_and_nothing_covers_the_canvas() {
+        let canvas = Rect::new(0, 0, 300, 250);
+        // A column on the left, most of the height: full height, fading across.
+        let (core, fade) = as_gradient(Rect::new(0, 40, 120, 210), canvas, 25);
+        assert_eq!((core, fade), (Rect::new(0, 0, 120, 250), (72, 25)));
+        // A stack across the width, over half the height: stays a bottom
+        // band fading up, not a panel over the whole photo.
+        let (core, fade) = as_gradient(Rect::new(0, 110, 300, 140), canvas, 25);
+        assert_eq!((core, fade), (Rect::new(0, 110, 300, 140), (25, 84)));
+        // A box in the middle keeps the short fade.
+        let (core, fade) = as_gradient(Rect::new(60, 60, 100, 50), canvas, 25);
+        assert_eq!((core, fade), (Rect::new(60, 60, 100, 50), (25, 25)));
     }
 }
