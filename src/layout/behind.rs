@@ -28,6 +28,10 @@ impl Tones {
     pub const SIDE: u32 = 1280;
 }
 
+/// What is drawn where a photo background is not at hand (layout judges
+/// colours over it, raster paints it).
+pub const MISSING_PHOTO: Rgb = Rgb::WHITE;
+
 /// The background of one banner, as far as its tones go.
 #[derive(Debug, Clone, Copy)]
 pub struct Behind<'a> {
@@ -157,7 +161,7 @@ impl<'a> Behind<'a> {
 
 /// The colour of `allowed` with the best WCAG contrast against a
 /// background of `luminance` (black when there is none).
-pub(crate) fn best_on(luminance: f32, allowed: impl Iterator<Item = Rgb>) -> Rgb {
+fn best_on(luminance: f32, allowed: impl Iterator<Item = Rgb>) -> Rgb {
     allowed
         .map(|c| (contrast_ratio(c.luminance(), luminance), c))
         .fold(

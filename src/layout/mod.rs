@@ -21,7 +21,7 @@ use crate::kit::BrandKit;
 use crate::spec::creative::{Background, BackgroundFill, Copy};
 use crate::spec::{Format, TextColor};
 use arrange::{BODY_LEADING, BrandGeometry, HEADLINE_LEADING, Present};
-use behind::{Behind, best_on};
+use behind::{Behind, MISSING_PHOTO};
 use text::{TextRequest, set_text};
 
 /// Which of the brand's faces a text layer uses.
@@ -200,8 +200,7 @@ pub fn layout(
     let behind = match (backdrop, photo, &copy.background.fill) {
         (Some(b), Some(p), _) => Behind::photo(b.tones, p.crop, output, tint),
         (_, _, BackgroundFill::Color(c)) => Behind::flat(*c, output, tint),
-        // A photo that is not at hand is drawn white.
-        _ => Behind::flat(Rgb::WHITE, output, tint),
+        _ => Behind::flat(MISSING_PHOTO, output, tint),
     };
     let color_over =
         |color: TextColor, region: Rect| behind.text_color(color, region, brand.allowed_colors());
@@ -318,10 +317,12 @@ pub fn layout(
                 region.bottom() - pad_y,
             );
             let cap = (canvas_scale * 0.04).min(inner.h as f32 / HEADLINE_LEADING);
-            let color = match c.color {
-                TextColor::Fixed(color) => color,
-                TextColor::Auto => best_on(c.fill.luminance(), brand.allowed_colors()),
-            };
+            // The label stands on the button's flat fill, not the photo.
+            let color = Behind::flat(c.fill, output, None).text_color(
+                c.color,
+                inner,
+                brand.allowed_colors(),
+            );
             let label_in = |lines: usize| {
                 set(
                     Role::Cta,

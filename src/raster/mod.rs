@@ -14,6 +14,7 @@ pub use background::Master;
 
 use crate::color::Rgb;
 use crate::kit::BrandKit;
+use crate::layout::behind::MISSING_PHOTO;
 use crate::layout::{Button, Layout, TextBlock};
 use crate::spec::creative::BackgroundFill;
 use blend::Mask;
@@ -29,7 +30,7 @@ pub fn render(layout: &Layout, kit: &BrandKit, master: Option<&Master>) -> RgbIm
             background::draw_crop(m, photo.crop, &mut canvas)
         }
         (BackgroundFill::Color(c), _, _) => fill(&mut canvas, *c),
-        (BackgroundFill::Image(_), _, _) => fill(&mut canvas, Rgb::WHITE),
+        (BackgroundFill::Image(_), _, _) => fill(&mut canvas, MISSING_PHOTO),
     }
     if let Some(s) = layout.background.scrim {
         blend::tint(&mut canvas, s.color, s.opacity);
