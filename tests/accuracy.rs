@@ -330,35 +330,42 @@ fn corpus_half(half: &str, sample_floor: Floor, full_floor: Floor) {
 // evenly spread fine outline points, scale and proportions fitted for the
 // best refined candidates only), less one to three verdicts each; in brackets
 // the lowest rule and the false alarms measured.
-/// The generated tune half (0.944; 8/160). Generated on the machine that
-/// runs the test, so a tool's new version may move a verdict or two.
+//
+// Reset on 2026-12-03 when the corpus's GPL photos (mate-backgrounds) were
+// replaced by BSD-2 and CC0 ones (enlightenment-data, scikit-image's
+// cell.png): the same checker measured lower on the new, busier photos
+// (before the swap, in brackets after "was").
+/// The generated tune half (0.938, was 0.944; 11/160, was 8/160).
+/// Generated on the machine that runs the test, so a tool's new version
+/// may move a verdict or two.
 const TUNE_FLOOR: Floor = Floor {
-    accuracy: 0.935,
-    false_alarms: 0.06,
+    accuracy: 0.93,
+    false_alarms: 0.08,
 };
-/// The committed sample of the tune half (0.975; 1/20).
+/// The committed sample of the tune half (0.950, was 0.975; 2/19, was 1/20).
 const TUNE_SAMPLE_FLOOR: Floor = Floor {
-    accuracy: 0.95,
-    false_alarms: 0.05,
-};
-/// The generated holdout half (0.930; 8/160); generated as the tune half.
-const HOLDOUT_FLOOR: Floor = Floor {
     accuracy: 0.925,
-    false_alarms: 0.06,
+    false_alarms: 0.11,
 };
-/// The committed sample of the holdout half (0.875; 0/17).
+/// The generated holdout half (0.910, was 0.930; 13/160, was 8/160);
+/// generated as the tune half.
+const HOLDOUT_FLOOR: Floor = Floor {
+    accuracy: 0.9,
+    false_alarms: 0.09,
+};
+/// The committed sample of the holdout half (0.800, was 0.875; 1/16, was 0/17).
 const HOLDOUT_SAMPLE_FLOOR: Floor = Floor {
-    accuracy: 0.85,
-    false_alarms: 0.06,
+    accuracy: 0.775,
+    false_alarms: 0.07,
 };
-/// `fixtures/labelled/calibration` (0.966; 0/23; 1.000 and 0 with the
-/// luma detector this replaced).
+/// `fixtures/labelled/calibration` (0.966; 1/23 since its GPL photos were
+/// replaced, 0/23 before; 1.000 and 0 with the luma detector this replaced).
 const CALIBRATION_FLOOR: Floor = Floor {
     accuracy: 0.95,
     false_alarms: 0.05,
 };
-/// `fixtures/labelled/holdout` (0.914; 1/23; 0.983 and 0 with the luma
-/// detector).
+/// `fixtures/labelled/holdout` (0.948; 0/23 since its GPL photos were
+/// replaced, 0.914 and 1/23 before; 0.983 and 0 with the luma detector).
 const LABELLED_HOLDOUT_FLOOR: Floor = Floor {
     accuracy: 0.9,
     false_alarms: 0.09,
