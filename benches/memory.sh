@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Peak memory of a render against the size of the campaign.
-#   N creatives, each with its own 4000x2500 master (the bundled camera
+#   N creatives, each with its own 3840x2160 master (the bundled
 #   photo, copied to a file of its own per creative: brandfit decodes each
 #   path once), four seed formats each, one `brandfit render -j 2` over
 #   all of them; GNU time's maximum resident set size.

@@ -1,4 +1,4 @@
-//! Layout and raster cost per seed format, from the bundled 4000x2500
+//! Layout and raster cost per seed format, from the bundled 3840x2160
 //! camera master with its SVG logo, headline, body and CTA.
 //!
 //! `cargo bench --bench render`. The whole-process comparison with
@@ -29,7 +29,7 @@ fn bench(c: &mut Criterion) {
     let kit = BrandKit::load(creative.brand.clone()).unwrap();
     let photo = root.join("examples/bloom-season/yellow-flower.jpg");
 
-    c.bench_function("decode master 4000x2500 + tones + saliency", |b| {
+    c.bench_function("decode master 3840x2160 + tones + saliency", |b| {
         b.iter(|| Master::load(&photo, u64::MAX).unwrap())
     });
     let master = Master::load(&photo, u64::MAX).unwrap();

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The README's contact sheet: every format of spring-blend, bloom-season
-(English and French banners alternating) and bloom-marigold, from the
+(English and French banners alternating) and bloom-meadow, from the
 README's main command's output (`out/`).
 
 With --scripts, docs/scripts.jpg instead: bloom-world's facebook-feed in
@@ -29,8 +29,8 @@ def banners():
             continue
         lang = "en" if i % 2 == 0 else "fr"
         season.append(out / "bloom-season" / lang / f.name)
-    marigold = sorted((out / "bloom-marigold").glob("*.png")) + sorted((out / "bloom-marigold").glob("*.jpg"))
-    for f in spring + season + marigold:
+    meadow = sorted((out / "bloom-meadow").glob("*.png")) + sorted((out / "bloom-meadow").glob("*.jpg"))
+    for f in spring + season + meadow:
         if f.exists():
             yield f, f"{f.parent.relative_to(out)}/{f.stem}"
 

@@ -1,6 +1,6 @@
-//! Choosing the background crop. A saliency map (edges, saturation, skin
-//! tones — the smartcrop recipe) is computed once per master at a few
-//! hundred pixels; each format then scores cover-crop windows along its free
+//! Choosing the background crop. A saliency map (what is in focus, what
+//! near it stands out in colour, skin tones) is computed once per master at
+//! a few hundred pixels; each format then scores cover-crop windows along its free
 //! axis, rewarding salient content in frame and penalising salient content
 //! under the text, button and logo regions. The regions come from the
 //! layout's arrangement, never from the copy, so a copy change never moves
@@ -8,17 +8,22 @@
 
 use image::RgbImage;
 
+use crate::color::Rgb;
 use crate::geom::{Rect, Size};
 use crate::layout::behind::Tones;
 
 /// Long side of the saliency map, in map pixels.
 const MAP_SIDE: u32 = 320;
-/// Local edge energy (mean edge strength over 7x7 map pixels) under which
-/// colour does not count as salient: the smooth blur of a background out
-/// of focus measures about 0.01, a subject in focus 0.04 and more.
-const DETAIL_FLOOR: f32 = 0.02;
-/// Colour counts fully from `DETAIL_FLOOR + 1 / DETAIL_GAIN` up.
-const DETAIL_GAIN: f32 = 40.0;
+/// Weight of colour distinctness (0..1) against sharpness (0..1).
+const DISTINCT_WEIGHT: f32 = 0.8;
+/// Weight of a skin tone, wherever it is.
+const SKIN_WEIGHT: f32 = 0.6;
+/// How far (map pixels) from what is sharp colour still counts: a flower's
+/// smooth petals are within this of its sharp edges and stamens.
+const NEAR_FOCUS: i32 = 8;
+/// The share of values over which a map is normalised: the top 1 % saturate,
+/// so one specular highlight does not set the scale.
+const NORMAL_QUANTILE: f64 = 0.99;
 /// Weight of salient content hidden under a keep-clear region.
 const OCCLUSION_PENALTY: f64 = 1.6;
 
@@ -135,52 +140,27 @@ impl SaliencyMap {
         })
     }
 
-    /// Computes the map from a thumbnail of the master (long side about
-    /// `MAP_SIDE`), where `scale` maps master pixels to thumbnail pixels.
-    pub fn from_thumbnail(thumb: &RgbImage, scale: f64) -> SaliencyMap {
+    /// Computes the map from the master's `tones` and a `thumb`nail of them
+    /// (long side about `MAP_SIDE`), where `scale` maps master pixels to
+    /// thumbnail pixels. Salient is what is in focus — sharpness measured
+    /// on the tones, where a background out of focus is visibly soft (at
+    /// map size a bokeh is as crisp as the flower in front of it) — and,
+    /// within reach of it, what stands out in colour from the picture as a
+    /// whole (the frequency-tuned saliency of Achanta et al. 2009: a yellow
+    /// flower among green leaves, whose smooth petals are not sharp
+    /// themselves); skin tones count everywhere.
+    pub fn from_tones(tones: &RgbImage, thumb: &RgbImage, scale: f64) -> SaliencyMap {
         let (w, h) = thumb.dimensions();
-        let idx = |x: u32, y: u32| (y * w + x) as usize;
-        let luma: Vec<f32> = thumb
+        let sharp = normalised(box_blur(&sharpness(tones, w, h), w, h, 2));
+        let near_sharp = normalised(box_blur(&sharp, w, h, NEAR_FOCUS));
+        let distinct = normalised(distinctness(thumb));
+        let values: Vec<f32> = thumb
             .pixels()
-            .map(|p| 0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32)
-            .collect();
-        let mut edges = vec![0f32; (w * h) as usize];
-        let mut colour = vec![0f32; (w * h) as usize];
-        let mut skins = vec![0f32; (w * h) as usize];
-        for y in 0..h {
-            for x in 0..w {
-                let at = |dx: i32, dy: i32| {
-                    let xx = (x as i32 + dx).clamp(0, w as i32 - 1) as u32;
-                    let yy = (y as i32 + dy).clamp(0, h as i32 - 1) as u32;
-                    luma[idx(xx, yy)]
-                };
-                let gx = at(1, -1) + 2.0 * at(1, 0) + at(1, 1)
-                    - at(-1, -1)
-                    - 2.0 * at(-1, 0)
-                    - at(-1, 1);
-                let gy = at(-1, 1) + 2.0 * at(0, 1) + at(1, 1)
-                    - at(-1, -1)
-                    - 2.0 * at(0, -1)
-                    - at(1, -1);
-                let edge = ((gx * gx + gy * gy).sqrt() / 1020.0).min(1.0);
-                let p = thumb.get_pixel(x, y).0.map(|c| c as f32);
-                let (max, min) = (p[0].max(p[1]).max(p[2]), p[0].min(p[1]).min(p[2]));
-                let saturation = if max > 0.0 { (max - min) / max } else { 0.0 };
-                // Brightness-weighted so dark noise does not count as colour.
-                let saturation = saturation * (max / 255.0).sqrt();
-                edges[idx(x, y)] = edge;
-                colour[idx(x, y)] = saturation;
-                skins[idx(x, y)] = skin_likelihood(p);
-            }
-        }
-        // Colour counts where there is detail around it: a subject in
-        // focus, not the saturated blur of a shallow depth of field (an
-        // orange bokeh is as saturated as the marigold in front of it).
-        let detail = box_blur(&edges, w, h, 3);
-        let values: Vec<f32> = (0..edges.len())
-            .map(|i| {
-                let focus = ((detail[i] - DETAIL_FLOOR) * DETAIL_GAIN).clamp(0.0, 1.0);
-                0.5 * edges[i] + 0.3 * colour[i] * focus + 0.6 * skins[i]
+            .enumerate()
+            .map(|(i, p)| {
+                sharp[i]
+                    + DISTINCT_WEIGHT * distinct[i] * near_sharp[i]
+                    + SKIN_WEIGHT * skin_likelihood(p.0.map(f32::from))
             })
             .collect();
         let values = box_blur(&box_blur(&values, w, h, 2), w, h, 2);
@@ -227,6 +207,76 @@ fn area_sum(sum: &[f64], w: usize, h: usize, x0: f64, y0: f64, x1: f64, y1: f64)
     at(x1, y1) - at(x0, y1) - at(x1, y0) + at(x0, y0)
 }
 
+/// Sharpness per map pixel of a `w`x`h` map: the mean |Laplacian| of the
+/// tones' luma (smoothed over 3x3 against sensor noise) over the tones
+/// pixels each map pixel covers.
+fn sharpness(tones: &RgbImage, w: u32, h: u32) -> Vec<f32> {
+    let (tw, th) = tones.dimensions();
+    let luma: Vec<f32> = tones
+        .pixels()
+        .map(|p| 0.299 * p[0] as f32 + 0.587 * p[1] as f32 + 0.114 * p[2] as f32)
+        .collect();
+    let luma = box_blur(&luma, tw, th, 1);
+    let at = |x: i64, y: i64| {
+        let x = x.clamp(0, i64::from(tw) - 1) as usize;
+        let y = y.clamp(0, i64::from(th) - 1) as usize;
+        luma[y * tw as usize + x]
+    };
+    let mut sum = vec![0f32; (w * h) as usize];
+    let mut count = vec![0u32; (w * h) as usize];
+    for y in 0..i64::from(th) {
+        let my = (y as u64 * u64::from(h) / u64::from(th)) as usize;
+        for x in 0..i64::from(tw) {
+            let mx = (x as u64 * u64::from(w) / u64::from(tw)) as usize;
+            let laplacian =
+                4.0 * at(x, y) - at(x - 1, y) - at(x + 1, y) - at(x, y - 1) - at(x, y + 1);
+            sum[my * w as usize + mx] += laplacian.abs();
+            count[my * w as usize + mx] += 1;
+        }
+    }
+    sum.iter()
+        .zip(&count)
+        .map(|(s, &n)| s / n.max(1) as f32)
+        .collect()
+}
+
+/// How far each pixel's colour (over 5x5) is from the picture's mean
+/// colour, in CIELAB units.
+fn distinctness(thumb: &RgbImage) -> Vec<f32> {
+    let (w, h) = thumb.dimensions();
+    let lab: Vec<[f32; 3]> = thumb
+        .pixels()
+        .map(|p| {
+            let c = Rgb(p.0).to_lab();
+            [c.l as f32, c.a as f32, c.b as f32]
+        })
+        .collect();
+    let channel = |k: usize| box_blur(&lab.iter().map(|c| c[k]).collect::<Vec<_>>(), w, h, 2);
+    let (l, a, b) = (channel(0), channel(1), channel(2));
+    let n = lab.len().max(1) as f32;
+    let mean = |v: &[f32]| v.iter().sum::<f32>() / n;
+    let (ml, ma, mb) = (mean(&l), mean(&a), mean(&b));
+    (0..lab.len())
+        .map(|i| ((l[i] - ml).powi(2) + (a[i] - ma).powi(2) + (b[i] - mb).powi(2)).sqrt())
+        .collect()
+}
+
+/// `v` over its [`NORMAL_QUANTILE`] value, capped at 1 (all zero when that
+/// value is zero: a flat picture has nothing salient).
+fn normalised(mut v: Vec<f32>) -> Vec<f32> {
+    if v.is_empty() {
+        return v;
+    }
+    let mut sorted = v.clone();
+    let k = ((sorted.len() - 1) as f64 * NORMAL_QUANTILE).round() as usize;
+    let (_, top, _) = sorted.select_nth_unstable_by(k, f32::total_cmp);
+    let top = *top;
+    for x in &mut v {
+        *x = if top > 0.0 { (*x / top).min(1.0) } else { 0.0 };
+    }
+    v
+}
+
 fn skin_likelihood([r, g, b]: [f32; 3]) -> f32 {
     let cb = 128.0 - 0.168736 * r - 0.331264 * g + 0.5 * b;
     let cr = 128.0 + 0.5 * r - 0.418688 * g - 0.081312 * b;
@@ -260,6 +310,26 @@ fn box_blur(v: &[f32], w: u32, h: u32, r: i32) -> Vec<f32> {
         out
     };
     pass(&pass(v, true), false)
+}
+
+/// The subject of a `master`-sized picture, in master pixels: the saliency
+/// map's, or, where the creative gives a `focus`, a box of the same size
+/// (a third of the picture each way when the map found none) centred on
+/// that point and kept inside the picture: the designer says where the
+/// subject is, the picture says how much room it takes.
+pub fn subject(master: Size, focus: Option<[f32; 2]>, map: &SaliencyMap) -> Option<Crop> {
+    let found = map.subject();
+    let Some([fx, fy]) = focus else {
+        return found;
+    };
+    let (mw, mh) = (master.w as f64, master.h as f64);
+    let (w, h) = found.map_or((mw / 3.0, mh / 3.0), |s| (s.w.min(mw), s.h.min(mh)));
+    Some(Crop {
+        x: (f64::from(fx) * mw - w / 2.0).clamp(0.0, mw - w),
+        y: (f64::from(fy) * mh - h / 2.0).clamp(0.0, mh - h),
+        w,
+        h,
+    })
 }
 
 /// The cover crop of a `master`-sized image for an `output`-sized canvas:
@@ -364,7 +434,7 @@ mod tests {
                 img.put_pixel(xx, yy, image::Rgb([230, 40, 40]));
             }
         }
-        SaliencyMap::from_thumbnail(&img, 1.0)
+        SaliencyMap::from_tones(&img, &img, 1.0)
     }
 
     #[test]
@@ -394,6 +464,17 @@ mod tests {
         );
         let subject_in_output = 140.0 - crop.x;
         assert!(subject_in_output >= 100.0, "subject under text: {crop:?}");
+    }
+
+    #[test]
+    fn focus_moves_the_subject_and_keeps_its_size() {
+        let map = map_with_subject_at(240);
+        let found = map.subject().expect("a red square is salient");
+        let given = subject(Size::new(300, 100), Some([0.0, 0.5]), &map).unwrap();
+        assert_eq!((given.w, given.h), (found.w, found.h));
+        assert_eq!(given.x, 0.0, "clamped into the picture: {given:?}");
+        assert!((given.y + given.h / 2.0 - 50.0).abs() < 1e-9, "{given:?}");
+        assert_eq!(subject(Size::new(300, 100), None, &map), Some(found));
     }
 
     #[test]

@@ -246,7 +246,7 @@ fn build_renders_and_checks_and_the_examples_pass() {
         root.join("examples/bloom-world/creative.toml")
             .to_str()
             .unwrap(),
-        root.join("examples/bloom-marigold/creative.toml")
+        root.join("examples/bloom-meadow/creative.toml")
             .to_str()
             .unwrap(),
         "-o",

@@ -452,8 +452,8 @@ impl Ctx {
     /// A format under half as wide as tall (a skyscraper) whose subject
     /// fills the middle: headline and body above the subject, button and
     /// legal below it, as skyscrapers are designed; the band between them
-    /// is the subject's. `None` when the format is wider or has no subject
-    /// there.
+    /// is the subject's. `None` when the format is wider, or has no subject
+    /// there, or the subject starts too high for the headline above it.
     fn split_around_subject(&self, area: Rect) -> Option<Arranged> {
         if self.safe.w * 2 >= self.safe.h || !(self.present.cta || self.present.legal) {
             return None;
@@ -477,7 +477,12 @@ impl Ctx {
         let foot = Rect::from_edges(area.x, area.bottom() - foot_h, area.right(), area.bottom());
         let least = (area.h as f32 * 0.3).round() as i32;
         let most = (area.h as f32 * 0.5).round() as i32;
-        let head_h = (s.y - g - area.y).clamp(least, most);
+        // A subject at the top leaves no room above it: the copy goes
+        // below it as one group instead.
+        if s.y - g - area.y < least {
+            return None;
+        }
+        let head_h = (s.y - g - area.y).min(most);
         let head = Rect::from_edges(area.x, area.y, area.right(), area.y + head_h);
         if head.bottom() + 2 * g > foot.y {
             return None;

@@ -13,6 +13,7 @@ pub use arrange::{Arrangement, Role};
 pub use text::{Align, Line, VAlign};
 
 use crate::color::Rgb;
+use crate::composition::MIN_HIERARCHY;
 use crate::crop::{self, Backdrop, Crop};
 use crate::error::Result;
 use crate::font::Face;
@@ -150,6 +151,47 @@ pub fn layout(
     format: &Format,
     backdrop: Option<Backdrop>,
 ) -> Result<Layout> {
+    let mut copy = copy.clone();
+    let mut left_out = Vec::new();
+    loop {
+        let mut laid = compose(&copy, kit, format, backdrop)?;
+        // Legal or body copy that does not fit at the brand's minimum size
+        // is left out rather than cut off mid-sentence, as a designer drops
+        // them from a small banner, and so is a body beside a headline
+        // region too short for two lines at 1.5 times the body's least
+        // size (the region, not the words, so a headline revision never
+        // drops the body); the rest is arranged again without it.
+        let text = |role: Role| laid.texts.iter().find(|t| t.role == role);
+        let crowded = text(Role::Headline).is_some_and(|h| {
+            let least = MIN_HIERARCHY * kit.brand.fonts.min_size * HEADLINE_LEADING;
+            (h.region.h as f32) < 2.0 * least
+        });
+        let drop = match (text(Role::Legal), text(Role::Body)) {
+            (Some(legal), _) if !legal.fits => Some(Role::Legal),
+            (_, Some(body)) if !body.fits || crowded => Some(Role::Body),
+            _ => None,
+        };
+        match drop {
+            Some(Role::Legal) => copy.legal = None,
+            Some(_) => copy.body = None,
+            None => {
+                laid.hidden.extend(left_out);
+                laid.hidden.sort();
+                laid.hidden.dedup();
+                return Ok(laid);
+            }
+        }
+        left_out.extend(drop);
+    }
+}
+
+/// [`layout`] with every layer of `copy` that the format has room for.
+fn compose(
+    copy: &Copy,
+    kit: &BrandKit,
+    format: &Format,
+    backdrop: Option<Backdrop>,
+) -> Result<Layout> {
     let brand = &kit.brand;
     // Right-to-left copy in a brand that mirrors (`logo.mirror_rtl`) is
     // arranged as the left-to-right layout seen in a mirror: the logo in
@@ -177,7 +219,7 @@ pub fn layout(
         })
     };
     let subject_in = |photo: Option<Photo>| {
-        let subject = backdrop.and_then(|b| b.saliency.subject())?;
+        let subject = backdrop.and_then(|b| crop::subject(b.size, focus, b.saliency))?;
         Some(photo?.crop.to_output(subject, output))
     };
     // Where the subject falls when the photo is framed for it alone: the

@@ -97,7 +97,7 @@ impl Master {
         let map = SaliencyMap::thumbnail_size(size);
         let thumb = shrink(&tones.image, map);
         Master {
-            saliency: SaliencyMap::from_thumbnail(&thumb, map.1),
+            saliency: SaliencyMap::from_tones(&tones.image, &thumb, map.1),
             tones,
             image,
         }
