@@ -175,9 +175,10 @@ pub fn layout(
             Some(Role::Legal) => copy.legal = None,
             Some(_) => copy.body = None,
             None => {
+                // The plan hides only layers that are present, so a layer
+                // left out here is never listed twice.
                 laid.hidden.extend(left_out);
                 laid.hidden.sort();
-                laid.hidden.dedup();
                 return Ok(laid);
             }
         }
