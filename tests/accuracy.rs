@@ -335,27 +335,31 @@ fn corpus_half(half: &str, sample_floor: Floor, full_floor: Floor) {
 // replaced by BSD-2 and CC0 ones (enlightenment-data, scikit-image's
 // cell.png): the same checker measured lower on the new, busier photos
 // (before the swap, in brackets after "was").
-/// The generated tune half (0.938, was 0.944; 11/160, was 8/160).
+//
+// Raised on 2026-12-03 when the logo search refined twelve coarse
+// candidates instead of six, and on single pixels from full size on (the
+// figures before that after "was").
+/// The generated tune half (0.947, was 0.938; 10/160, was 11/160).
 /// Generated on the machine that runs the test, so a tool's new version
 /// may move a verdict or two.
 const TUNE_FLOOR: Floor = Floor {
-    accuracy: 0.93,
-    false_alarms: 0.08,
+    accuracy: 0.94,
+    false_alarms: 0.07,
 };
-/// The committed sample of the tune half (0.950, was 0.975; 2/19, was 1/20).
+/// The committed sample of the tune half (0.950, was 0.950; 2/19, was 2/19).
 const TUNE_SAMPLE_FLOOR: Floor = Floor {
     accuracy: 0.925,
     false_alarms: 0.11,
 };
-/// The generated holdout half (0.910, was 0.930; 13/160, was 8/160);
+/// The generated holdout half (0.941, was 0.910; 6/160, was 13/160);
 /// generated as the tune half.
 const HOLDOUT_FLOOR: Floor = Floor {
-    accuracy: 0.9,
-    false_alarms: 0.09,
+    accuracy: 0.935,
+    false_alarms: 0.045,
 };
-/// The committed sample of the holdout half (0.800, was 0.875; 1/16, was 0/17).
+/// The committed sample of the holdout half (0.825, was 0.800; 1/16, was 1/16).
 const HOLDOUT_SAMPLE_FLOOR: Floor = Floor {
-    accuracy: 0.775,
+    accuracy: 0.8,
     false_alarms: 0.07,
 };
 /// `fixtures/labelled/calibration` (0.966; 1/23 since its GPL photos were

@@ -149,10 +149,14 @@ impl Smoothness {
                     }
                 }
             }
-            // The tests, cheapest first (all must hold).
+            // The tests, cheapest first (all must hold). A fill from edge
+            // to edge of the canvas is its background, designed whatever
+            // is set on it: its only borders are text, buttons and the
+            // logo, and nothing in a photo is flat from edge to edge.
             if members.len() < min_px
-                || !designed_shape(&members, w, h, &neutral)
-                || !sharp_edged(&members, seed, &label, next, px, w, h, &neutral)
+                || !(spans_canvas(&members, w, h)
+                    || designed_shape(&members, w, h, &neutral)
+                        && sharp_edged(&members, seed, &label, next, px, w, h, &neutral))
             {
                 continue;
             }
@@ -181,6 +185,19 @@ impl Smoothness {
         }
         areas
     }
+}
+
+/// Whether `members` reach all four edges of the `w` × `h` canvas.
+fn spans_canvas(members: &[usize], w: usize, h: usize) -> bool {
+    let (mut left, mut top, mut right, mut bottom) = (false, false, false, false);
+    for &i in members {
+        let (x, y) = xy(i, w);
+        left |= x == 0;
+        right |= x + 1 == w;
+        top |= y == 0;
+        bottom |= y + 1 == h;
+    }
+    left && top && right && bottom
 }
 
 /// Designed fills end at edges: most of an area's border (inside the
@@ -552,5 +569,28 @@ mod tests {
             &PALETTE,
         );
         assert!(areas.iter().all(|a| a.color != off));
+    }
+
+    #[test]
+    fn an_off_palette_background_is_judged_whatever_is_set_on_it() {
+        // A round mark in the corner, cut by the canvas and found a little
+        // smaller than drawn: its rim outside the excluded box is the only
+        // border the background has inside the canvas, and it is nowhere
+        // near the background's bounding box.
+        let blue = Rgb([0x42, 0x68, 0xD0]);
+        let img = RgbImage::from_fn(336, 280, |x, y| {
+            let (dx, dy) = (x as i32 - 300, y as i32 - 40);
+            if dx * dx + dy * dy <= 60 * 60 {
+                image::Rgb([0x00, 0x70, 0x4A])
+            } else {
+                image::Rgb(blue.0)
+            }
+        });
+        let areas = flat_areas(&img, Some(Rect::new(256, 0, 80, 84)), 0.002, &PALETTE);
+        let background = areas
+            .iter()
+            .find(|a| a.color == blue)
+            .expect("background found");
+        assert!(background.nearest.1 > 20.0);
     }
 }
