@@ -722,10 +722,12 @@ impl Search<'_> {
 
     /// Coarse candidate to full size: a position and scale search at each
     /// level (wide at first, then narrower), every width within ±3 px at
-    /// the end. Full size is searched on single pixels, as a match is
-    /// judged: the 3x3 fields blur the inner detail of a dense mark (the
-    /// letters of a wordmark 23 px tall) until its own place scores no
-    /// better than a panel's edge beside it.
+    /// the end. The step down to full size is searched on single pixels,
+    /// as a match is judged: the 3x3 fields blur the inner detail of a
+    /// dense mark (the letters of a wordmark 23 px tall) until its own
+    /// place scores no better than a panel's edge beside it. The ±3 px
+    /// widths stay on the 3x3 field (their tolerance keeps a 32 px mark
+    /// that single pixels lose), and the last ±2 px are on single pixels.
     fn refine(&self, c: Candidate) -> Candidate {
         let aspect = c.aspect;
         let mut cur = match self.local_search(
