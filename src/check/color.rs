@@ -153,10 +153,14 @@ impl Smoothness {
             // to edge of the canvas is its background, designed whatever
             // is set on it: its only borders are text, buttons and the
             // logo, and nothing in a photo is flat from edge to edge.
-            if members.len() < min_px
-                || !(spans_canvas(&members, w, h)
-                    || designed_shape(&members, w, h, &neutral)
-                        && sharp_edged(&members, seed, &label, next, px, w, h, &neutral))
+            if members.len() < min_px {
+                continue;
+            }
+            let bounds = bounds(&members, w);
+            let background = bounds == (0, 0, w - 1, h - 1);
+            if !(background
+                || designed_shape(&members, bounds, w, h, &neutral)
+                    && sharp_edged(&members, seed, &label, next, px, w, h, &neutral))
             {
                 continue;
             }
@@ -187,17 +191,15 @@ impl Smoothness {
     }
 }
 
-/// Whether `members` reach all four edges of the `w` × `h` canvas.
-fn spans_canvas(members: &[usize], w: usize, h: usize) -> bool {
-    let (mut left, mut top, mut right, mut bottom) = (false, false, false, false);
+/// The bounding box of `members` (pixels of a `w`-wide grid): first and
+/// last column, first and last row.
+fn bounds(members: &[usize], w: usize) -> (usize, usize, usize, usize) {
+    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
     for &i in members {
         let (x, y) = xy(i, w);
-        left |= x == 0;
-        right |= x + 1 == w;
-        top |= y == 0;
-        bottom |= y + 1 == h;
+        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
     }
-    left && top && right && bottom
+    (x0, y0, x1, y1)
 }
 
 /// Designed fills end at edges: most of an area's border (inside the
@@ -246,18 +248,20 @@ fn sharp_edged(
     border == 0 || sharp * 2 >= border
 }
 
-/// Designed fills (panels, bands, buttons, backgrounds) are rectangles; a dark shadow or a bright highlight in a photo that happens to be
-/// flat is an irregular blob (a clipped black sky, a shadow). An area
-/// passes if it is at least `MIN_SIDE` in both directions and
-/// close to half its outline runs along its bounding box (holes, such as a
+/// Designed fills (panels, bands, buttons, backgrounds) are rectangles; a
+/// dark shadow or a bright highlight in a photo that happens to be flat is
+/// an irregular blob (a clipped black sky, a shadow). An area passes if its
+/// bounding box `bounds` is at least `MIN_SIDE` in both directions and
+/// close to half its outline runs along that box (holes, such as a
 /// button's label, do not count). A designed circle is the price: it is
 /// not judged.
-fn designed_shape(members: &[usize], w: usize, h: usize, neutral: &[bool]) -> bool {
-    let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
-    for &i in members {
-        let (x, y) = xy(i, w);
-        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
-    }
+fn designed_shape(
+    members: &[usize],
+    (x0, y0, x1, y1): (usize, usize, usize, usize),
+    w: usize,
+    h: usize,
+    neutral: &[bool],
+) -> bool {
     let (bw, bh) = (x1 - x0 + 1, y1 - y0 + 1);
     if bw < MIN_SIDE || bh < MIN_SIDE {
         return false;
