@@ -47,76 +47,42 @@ pub const HALF_ENERGY: f32 = 0.1;
 
 /// The field of `channels` (each `w * h`, values 0..1), with the energy
 /// taken from `brightness`.
+///
+/// Rows stream through: each row's per-pixel tensors, summed across its
+/// neighbourhood, are kept only while the output rows that need them are
+/// made (a ring of `2r + 1` rows), so the only full-size buffer is the
+/// field itself. Every sum is taken in the order a direct loop over the
+/// neighbourhood takes it.
 pub fn field(channels: &[&[f32]], brightness: &[f32], w: usize, h: usize, r: usize) -> Field {
-    // Per-pixel tensors from central differences: the colour one summed
-    // over channels, and the brightness one's trace. One pass over the
-    // rows, every channel at once (the sums are in channel order, as a pass
-    // per channel would make them).
-    let mut t = vec![[0f32; 4]; w * h];
-    if w >= 3 && h >= 3 {
-        for y in 1..h - 1 {
-            fn row(ch: &[f32], w: usize, y: usize) -> (&[f32], &[f32], &[f32]) {
-                (
-                    &ch[(y - 1) * w + 1..y * w - 1],
-                    &ch[y * w..(y + 1) * w],
-                    &ch[(y + 1) * w + 1..(y + 2) * w - 1],
-                )
-            }
-            let out = &mut t[y * w + 1..(y + 1) * w - 1];
-            for ch in channels {
-                let (up, here, down) = row(ch, w, y);
-                for (x, o) in out.iter_mut().enumerate() {
-                    let gx = here[x + 2] - here[x];
-                    let gy = down[x] - up[x];
-                    o[0] += gx * gx;
-                    o[1] += gx * gy;
-                    o[2] += gy * gy;
-                }
-            }
-            let (up, here, down) = row(brightness, w, y);
-            for (x, o) in out.iter_mut().enumerate() {
-                let gx = here[x + 2] - here[x];
-                let gy = down[x] - up[x];
-                o[3] += gx * gx + gy * gy;
-            }
-        }
-    }
-    // (2r+1)^2 mean, separable (single pixels need none).
-    let area = ((2 * r + 1) * (2 * r + 1)) as f32;
-    let across = if r == 0 {
-        t
-    } else {
-        let mut across = vec![[0f32; 4]; w * h];
-        for y in 0..h {
-            for x in 0..w {
-                let mut acc = [0f32; 4];
-                for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
-                    let v = t[y * w + xx];
-                    for k in 0..4 {
-                        acc[k] += v[k];
-                    }
-                }
-                across[y * w + x] = acc;
-            }
-        }
-        across
-    };
+    let span = 2 * r + 1;
+    let area = (span * span) as f32;
+    let mut ring: Vec<TensorRow> = (0..span.min(h.max(1))).map(|_| TensorRow::new(w)).collect();
+    let mut scratch = TensorRow::new(w);
     let half = HALF_CONTRAST * HALF_CONTRAST;
     let half_energy = HALF_ENERGY * HALF_ENERGY;
     let mut data = vec![[0f32; 3]; w * h];
-    // Row by row, the rows of the neighbourhood added in order.
-    let mut sums = vec![[0f32; 4]; w];
+    let mut sums = TensorRow::new(w);
+    // Rows up to `made` are in the ring (row y at y % span).
+    let mut made = 0;
     for (y, out) in data.chunks_exact_mut(w.max(1)).enumerate() {
-        sums.fill([0.0; 4]);
-        for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
-            for (j, v) in sums.iter_mut().zip(&across[yy * w..(yy + 1) * w]) {
-                for k in 0..4 {
-                    j[k] += v[k];
-                }
-            }
+        let (first, last) = (y.saturating_sub(r), (y + r + 1).min(h));
+        while made < last {
+            scratch.tensors(channels, brightness, w, h, made);
+            let slot = made % ring.len();
+            ring[slot].box_across(&scratch, r);
+            made += 1;
         }
-        for (o, j) in out.iter_mut().zip(&sums) {
-            let (jxx, jxy, jyy, luma) = (j[0] / area, j[1] / area, j[2] / area, j[3] / area);
+        sums.clear();
+        for yy in first..last {
+            sums.add(&ring[yy % ring.len()]);
+        }
+        for (x, o) in out.iter_mut().enumerate() {
+            let (jxx, jxy, jyy, luma) = (
+                sums.xx[x] / area,
+                sums.xy[x] / area,
+                sums.yy[x] / area,
+                sums.e[x] / area,
+            );
             let norm = jxx + jyy + half;
             *o = [
                 (jxx - jyy) / norm,
@@ -126,6 +92,122 @@ pub fn field(channels: &[&[f32]], brightness: &[f32], w: usize, h: usize, r: usi
         }
     }
     Field { w, h, data }
+}
+
+/// One row of structure tensors, one plane per component (so the loops
+/// over a row vectorise): the colour tensor's `xx`, `xy`, `yy` and the
+/// brightness gradient's squared length `e`.
+struct TensorRow {
+    xx: Vec<f32>,
+    xy: Vec<f32>,
+    yy: Vec<f32>,
+    e: Vec<f32>,
+}
+
+impl TensorRow {
+    fn new(w: usize) -> TensorRow {
+        TensorRow {
+            xx: vec![0.0; w],
+            xy: vec![0.0; w],
+            yy: vec![0.0; w],
+            e: vec![0.0; w],
+        }
+    }
+
+    fn clear(&mut self) {
+        for plane in [&mut self.xx, &mut self.xy, &mut self.yy, &mut self.e] {
+            plane.fill(0.0);
+        }
+    }
+
+    /// Adds `other`, component by component.
+    fn add(&mut self, other: &TensorRow) {
+        for (to, from) in [
+            (&mut self.xx, &other.xx),
+            (&mut self.xy, &other.xy),
+            (&mut self.yy, &other.yy),
+            (&mut self.e, &other.e),
+        ] {
+            for (t, f) in to.iter_mut().zip(from) {
+                *t += *f;
+            }
+        }
+    }
+
+    /// Row `y`'s per-pixel tensors from central differences: the colour
+    /// one summed over channels in order, and the brightness one's trace.
+    /// Border pixels, which have no central difference, are zero.
+    fn tensors(&mut self, channels: &[&[f32]], brightness: &[f32], w: usize, h: usize, y: usize) {
+        self.clear();
+        if w < 3 || h < 3 || y == 0 || y == h - 1 {
+            return;
+        }
+        // Above, left of, right of and below each inner pixel of the row.
+        fn row(ch: &[f32], w: usize, y: usize) -> [&[f32]; 4] {
+            [
+                &ch[(y - 1) * w + 1..y * w - 1],
+                &ch[y * w..y * w + w - 2],
+                &ch[y * w + 2..(y + 1) * w],
+                &ch[(y + 1) * w + 1..(y + 2) * w - 1],
+            ]
+        }
+        let n = w - 2;
+        let (xx, xy, yy) = (
+            &mut self.xx[1..=n],
+            &mut self.xy[1..=n],
+            &mut self.yy[1..=n],
+        );
+        for ch in channels {
+            let [up, left, right, down] = row(ch, w, y);
+            for x in 0..n {
+                let gx = right[x] - left[x];
+                let gy = down[x] - up[x];
+                xx[x] += gx * gx;
+                xy[x] += gx * gy;
+                yy[x] += gy * gy;
+            }
+        }
+        let [up, left, right, down] = row(brightness, w, y);
+        for (x, e) in self.e[1..=n].iter_mut().enumerate() {
+            let gx = right[x] - left[x];
+            let gy = down[x] - up[x];
+            *e += gx * gx + gy * gy;
+        }
+    }
+
+    /// `self` = `src` summed over `2r + 1` pixels across (fewer at the
+    /// row's ends).
+    fn box_across(&mut self, src: &TensorRow, r: usize) {
+        for (to, from) in [
+            (&mut self.xx, &src.xx),
+            (&mut self.xy, &src.xy),
+            (&mut self.yy, &src.yy),
+            (&mut self.e, &src.e),
+        ] {
+            let w = from.len();
+            if r == 0 {
+                to.copy_from_slice(from);
+                continue;
+            }
+            if r == 1 && w >= 3 {
+                // The common case, vectorised: (left + here) + right.
+                to[0] = from[0] + from[1];
+                to[w - 1] = from[w - 2] + from[w - 1];
+                let (left, here, right) = (&from[..w - 2], &from[1..w - 1], &from[2..]);
+                for (((t, l), c), r) in to[1..w - 1].iter_mut().zip(left).zip(here).zip(right) {
+                    *t = *l + *c + *r;
+                }
+                continue;
+            }
+            for (x, t) in to.iter_mut().enumerate() {
+                let mut acc = 0f32;
+                for v in &from[x.saturating_sub(r)..(x + r + 1).min(w)] {
+                    acc += *v;
+                }
+                *t = acc;
+            }
+        }
+    }
 }
 
 /// Rec. 601 brightness of three planes.
@@ -314,12 +396,25 @@ impl Shape {
         let (pw, ph) = (w + 2 * p, h + 2 * p);
         let mut ch: [Vec<f32>; 4] = std::array::from_fn(|_| vec![0f32; pw * ph]);
         let mut alpha = vec![0u8; pw * ph];
-        for (i, q) in px.chunks_exact(4).enumerate() {
-            let j = (i / w + p) * pw + i % w + p;
-            for (c, v) in q.iter().enumerate() {
-                ch[(c + 1) % 4][j] = *v as f32 / 255.0;
+        // Alpha first, then red, green and blue.
+        for (y, row) in px.chunks_exact(4 * w.max(1)).enumerate() {
+            let at = (y + p) * pw + p;
+            let [a, r, g, b] = &mut ch;
+            let planes = [&mut r[at..at + w], &mut g[at..at + w], &mut b[at..at + w]];
+            let [r, g, b] = planes;
+            for ((((q, r), g), b), (a, opaque)) in row
+                .chunks_exact(4)
+                .zip(r)
+                .zip(g)
+                .zip(b)
+                .zip(a[at..at + w].iter_mut().zip(&mut alpha[at..at + w]))
+            {
+                *r = q[0] as f32 / 255.0;
+                *g = q[1] as f32 / 255.0;
+                *b = q[2] as f32 / 255.0;
+                *a = q[3] as f32 / 255.0;
+                *opaque = q[3];
             }
-            alpha[j] = q[3];
         }
         let refs: Vec<&[f32]> = ch.iter().map(Vec::as_slice).collect();
         // Solid parts are where the mark has no edge of its own: neither
@@ -380,7 +475,12 @@ impl Shape {
             .collect();
         let stride = solid_all.len().div_ceil(max_solid.max(1)).max(1);
         let solid = solid_all.into_iter().step_by(stride).collect();
-        let mean_presence = f.edge_presence().iter().sum::<f32>() / (pw * ph) as f32;
+        let mean_presence = f
+            .data
+            .iter()
+            .map(|v| (v[0] * v[0] + v[1] * v[1]).sqrt())
+            .sum::<f32>()
+            / (pw * ph) as f32;
         let (cells, n_cells) = cells_of(&outline, w, h);
         Shape {
             outline,
@@ -558,6 +658,83 @@ mod tests {
             }
         }
         px
+    }
+
+    /// The field as a direct loop over every pixel's neighbourhood
+    /// computes it: the definition the streaming one must match.
+    fn direct_field(
+        channels: &[&[f32]],
+        brightness: &[f32],
+        w: usize,
+        h: usize,
+        r: usize,
+    ) -> Field {
+        let mut t = vec![[0f32; 4]; w * h];
+        for y in 1..h.saturating_sub(1) {
+            for x in 1..w.saturating_sub(1) {
+                let i = y * w + x;
+                for ch in channels.iter().chain([&brightness]) {
+                    let gx = ch[i + 1] - ch[i - 1];
+                    let gy = ch[i + w] - ch[i - w];
+                    if std::ptr::eq(*ch, brightness) {
+                        t[i][3] += gx * gx + gy * gy;
+                    } else {
+                        t[i][0] += gx * gx;
+                        t[i][1] += gx * gy;
+                        t[i][2] += gy * gy;
+                    }
+                }
+            }
+        }
+        let area = ((2 * r + 1) * (2 * r + 1)) as f32;
+        let mut data = vec![[0f32; 3]; w * h];
+        for y in 0..h {
+            for x in 0..w {
+                let mut j = [0f32; 4];
+                for yy in y.saturating_sub(r)..(y + r + 1).min(h) {
+                    let mut across = [0f32; 4];
+                    for xx in x.saturating_sub(r)..(x + r + 1).min(w) {
+                        for k in 0..4 {
+                            across[k] += t[yy * w + xx][k];
+                        }
+                    }
+                    for k in 0..4 {
+                        j[k] += across[k];
+                    }
+                }
+                let [jxx, jxy, jyy, luma] = j.map(|v| v / area);
+                let norm = jxx + jyy + HALF_CONTRAST * HALF_CONTRAST;
+                data[y * w + x] = [
+                    (jxx - jyy) / norm,
+                    2.0 * jxy / norm,
+                    luma / (luma + HALF_ENERGY * HALF_ENERGY),
+                ];
+            }
+        }
+        Field { w, h, data }
+    }
+
+    #[test]
+    fn the_streamed_field_is_the_direct_one_exactly() {
+        let mut lcg = 7u32;
+        for (w, h) in [(1, 1), (2, 5), (3, 3), (17, 9), (64, 41)] {
+            let planes: Vec<Vec<f32>> = (0..4)
+                .map(|_| {
+                    (0..w * h)
+                        .map(|_| {
+                            lcg = lcg.wrapping_mul(1103515245).wrapping_add(12345);
+                            ((lcg >> 16) % 256) as f32 / 255.0
+                        })
+                        .collect()
+                })
+                .collect();
+            let channels = [&planes[0][..], &planes[1][..], &planes[2][..]];
+            for r in [0, 1, 2] {
+                let streamed = field(&channels, &planes[3], w, h, r);
+                let direct = direct_field(&channels, &planes[3], w, h, r);
+                assert_eq!(streamed.data, direct.data, "{w}x{h}, r {r}");
+            }
+        }
     }
 
     #[test]
