@@ -15,6 +15,8 @@
 //!
 //! **How it is decided.** See [`LogoMatch::is_present`].
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use image::RgbImage;
@@ -363,7 +365,11 @@ impl Pyramid {
 /// Finds the logo. Returns the best refined match and its verdict, if any
 /// candidate was plausible.
 pub fn find(pyramid: &Pyramid, model: &LogoModel, hint: Option<SearchHint>) -> Option<LogoMatch> {
-    let search = Search { pyramid, model };
+    let search = Search {
+        pyramid,
+        model,
+        refined: RefCell::new(Refinements::new()),
+    };
     let (fw, fh) = pyramid.size(0);
     let short = fw.min(fh) as f32;
     let min_w = (MIN_WIDTH as f32).max(MIN_HEIGHT as f32 * model.aspect);
@@ -468,10 +474,17 @@ fn overlap_ratio(a: Rect, b: Rect) -> f32 {
     i / (a.area().min(b.area()).max(1) as f32)
 }
 
+/// Where refinements ended, by a state they passed through on the way
+/// down (level, whether it was the first step, box, score and proportions):
+/// everything after a state follows from it, so coarse candidates that
+/// converge, in one search or in the next, are refined to full size once.
+type Refinements = HashMap<(usize, bool, [i32; 4], [u32; 2]), Candidate>;
+
 /// One search over one image.
 struct Search<'a> {
     pyramid: &'a Pyramid,
     model: &'a LogoModel<'a>,
+    refined: RefCell<Refinements>,
 }
 
 /// The spread of scores is taken to be at least this (a nearly blank
@@ -585,6 +598,9 @@ impl Search<'_> {
                 insert(&mut found[octave], c, KEEP);
             }
         }
+        // Every octave's candidates best first, then each octave's best
+        // moved into the first REFINE where it is not there already (in
+        // place of the weakest there).
         let mut all = Vec::new();
         for c in found.iter().flatten() {
             insert(&mut all, *c, usize::MAX);
@@ -777,6 +793,10 @@ impl Search<'_> {
     /// that single pixels lose), and the last ±2 px are on single pixels.
     fn refine(&self, c: Candidate) -> Candidate {
         let aspect = c.aspect;
+        let mut memo = self.refined.borrow_mut();
+        // The states this refinement passed through, each to be recorded
+        // with where it ended.
+        let mut passed = Vec::new();
         let mut cur = match self.local_search(
             c.level,
             c.x as f32 + c.w as f32 / 2.0,
@@ -793,6 +813,20 @@ impl Search<'_> {
                 (cur.x as f32 + cur.w as f32 / 2.0) * 2.0,
                 (cur.y as f32 + cur.h as f32 / 2.0) * 2.0,
             );
+            let state = (
+                level,
+                i == 0,
+                [cur.x, cur.y, cur.w as i32, cur.h as i32],
+                [cur.score.to_bits(), aspect.to_bits()],
+            );
+            if let Some(end) = memo.get(&state) {
+                let end = Candidate { z: c.z, ..*end };
+                for s in passed {
+                    memo.insert(s, end);
+                }
+                return end;
+            }
+            passed.push(state);
             let w0 = cur.w as f32 * 2.0;
             // The first step down corrects coarse scale errors of up to 15 %
             // (and the position shift they cause); later steps only polish.
@@ -840,11 +874,15 @@ impl Search<'_> {
             .local_search(0, cx, cy, &sizes, 1, true)
             .unwrap_or(fine);
         // Keeps the proportions it was searched at (its box rounds them).
-        Candidate {
+        let end = Candidate {
             z: c.z,
             aspect: c.aspect,
             ..sharp
+        };
+        for s in passed {
+            memo.insert(s, end);
         }
+        end
     }
 
     /// A full-size box the mark could be drawn in: at least the smallest
