@@ -269,9 +269,6 @@ struct Candidate {
     w: usize,
     h: usize,
     score: f32,
-    /// Standard deviations above the mean score of its template over the
-    /// positions searched.
-    z: f32,
 }
 
 impl Candidate {
@@ -487,10 +484,6 @@ struct Search<'a> {
     refined: RefCell<Refinements>,
 }
 
-/// The spread of scores is taken to be at least this (a nearly blank
-/// image would make any bump a certainty).
-const MIN_STD: f64 = 0.03;
-
 /// Positions the exhaustive stage tries, in each direction: every third
 /// (the fields' 3x3 neighbourhoods keep a placement one pixel off scoring
 /// nearly as well).
@@ -550,7 +543,6 @@ impl Search<'_> {
             let floor = MIN_EDGE_SHARE * shape.mean_presence;
             let (pw, ph) = (tw as i32 + 2 * pad, th as i32 + 2 * pad);
             let mut best_here: Vec<Candidate> = Vec::new();
-            let (mut n, mut sum, mut sum_sq) = (0f64, 0f64, 0f64);
             for y in (y0..=y1).step_by(STRIDE) {
                 for x in (x0..=x1).step_by(STRIDE) {
                     let (bx, by) = (x - pad, y - pad);
@@ -563,9 +555,6 @@ impl Search<'_> {
                     } else {
                         shape.score(field, x, y)
                     };
-                    n += 1.0;
-                    sum += score as f64;
-                    sum_sq += (score * score) as f64;
                     if best_here.len() < 3 || best_here.last().is_some_and(|l| score > l.score) {
                         insert(
                             &mut best_here,
@@ -577,24 +566,17 @@ impl Search<'_> {
                                 w: tw,
                                 h: th,
                                 score,
-                                z: 0.0,
                             },
                             3,
                         );
                     }
                 }
             }
-            let mean = sum / n.max(1.0);
-            let std = (sum_sq / n.max(1.0) - mean * mean)
-                .max(0.0)
-                .sqrt()
-                .max(MIN_STD);
             let octave = (w0 / widths[0]).log2().floor() as usize;
             if found.len() <= octave {
                 found.resize_with(octave + 1, Vec::new);
             }
-            for mut c in best_here {
-                c.z = ((c.score as f64 - mean) / std) as f32;
+            for c in best_here {
                 insert(&mut found[octave], c, KEEP);
             }
         }
@@ -713,7 +695,7 @@ impl Search<'_> {
         sizes.dedup();
         let uniform = (c.w as f32 / c.h as f32 / aspect - 1.0).abs() < 0.01;
         match self.local_search(0, cx, cy, &sizes, 3, true) {
-            Some(b) if !uniform || b.score > c.score => Candidate { z: c.z, ..b },
+            Some(b) if !uniform || b.score > c.score => b,
             _ => c,
         }
     }
@@ -774,7 +756,6 @@ impl Search<'_> {
                             w,
                             h,
                             score,
-                            z: 0.0,
                         });
                     }
                 }
@@ -820,7 +801,7 @@ impl Search<'_> {
                 [cur.score.to_bits(), aspect.to_bits()],
             );
             if let Some(end) = memo.get(&state) {
-                let end = Candidate { z: c.z, ..*end };
+                let end = *end;
                 for s in passed {
                     memo.insert(s, end);
                 }
@@ -875,7 +856,6 @@ impl Search<'_> {
             .unwrap_or(fine);
         // Keeps the proportions it was searched at (its box rounds them).
         let end = Candidate {
-            z: c.z,
             aspect: c.aspect,
             ..sharp
         };

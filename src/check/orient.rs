@@ -237,11 +237,13 @@ impl Field {
     /// The length of the vectors: how clearly each pixel has an edge (in
     /// colour, so a navy mark on black has one), for prefix sums.
     pub fn edge_presence(&self) -> Vec<f32> {
-        self.data
-            .iter()
-            .map(|v| (v[0] * v[0] + v[1] * v[1]).sqrt())
-            .collect()
+        self.data.iter().map(presence).collect()
     }
+}
+
+/// The length of one pixel's vector: how clearly it has an edge.
+fn presence(v: &[f32; 3]) -> f32 {
+    (v[0] * v[0] + v[1] * v[1]).sqrt()
 }
 
 /// A template: outline points with the unit doubled angle the mark has
@@ -475,12 +477,7 @@ impl Shape {
             .collect();
         let stride = solid_all.len().div_ceil(max_solid.max(1)).max(1);
         let solid = solid_all.into_iter().step_by(stride).collect();
-        let mean_presence = f
-            .data
-            .iter()
-            .map(|v| (v[0] * v[0] + v[1] * v[1]).sqrt())
-            .sum::<f32>()
-            / (pw * ph) as f32;
+        let mean_presence = f.data.iter().map(presence).sum::<f32>() / (pw * ph) as f32;
         let (cells, n_cells) = cells_of(&outline, w, h);
         Shape {
             outline,
