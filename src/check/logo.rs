@@ -38,6 +38,10 @@ pub struct LogoMatch {
     pub score: f32,
     /// The share of the outline that shows.
     pub coverage: f32,
+    /// The share that does not show because the banner behind it is the
+    /// mark's own colour there (a dark wordmark on a dark photo), when the
+    /// rest is clearly the mark (see [`excused`]).
+    pub unseen: f32,
     /// The score the decision asked for.
     pub needed: f32,
     /// The best score of a candidate elsewhere in the image.
@@ -51,17 +55,38 @@ pub struct LogoMatch {
 impl LogoMatch {
     /// True when the match is good enough to say the logo is there: its
     /// shape scores at least [`PRESENT`] over at least [`MIN_COVERAGE`]
-    /// of its outline.
+    /// of its outline, counting parts that cannot show against a
+    /// background of their own colour.
     pub fn is_present(&self) -> bool {
-        self.score >= self.needed && self.coverage >= MIN_COVERAGE
+        self.score >= self.needed && self.coverage + self.unseen >= MIN_COVERAGE
     }
 }
 
 /// A full-size reading as one score: the shape score where the mark
-/// shows, scaled down when less than [`MIN_COVERAGE`] of it does.
+/// shows, scaled down when less than [`MIN_COVERAGE`] of it either shows
+/// or is excused (see [`excused`]), and when less than [`MIN_SHOWN`] of
+/// it shows at all.
 fn judged(r: Robust) -> f32 {
-    (r.agree - r.solid) * (r.coverage / MIN_COVERAGE).min(1.0)
+    (r.agree - r.solid)
+        * ((r.coverage + excused(r)) / MIN_COVERAGE).min(1.0)
+        * (r.coverage / MIN_SHOWN).min(1.0)
 }
+
+/// The share of the outline excused for not showing: the parts in the
+/// colour of what is behind them, when what does show is clearly the
+/// mark (a button's corner agrees with part of an emblem's outline, and
+/// the rest of the emblem, in the button's colour, would not show).
+fn excused(r: Robust) -> f32 {
+    if r.agree - r.solid >= EXCUSE_AGREE {
+        r.unseen
+    } else {
+        0.0
+    }
+}
+
+/// How well the part of a mark that shows must agree for the rest to be
+/// excused.
+const EXCUSE_AGREE: f32 = 0.65;
 
 /// A fit at other proportions than the file's must beat the best uniform
 /// fit by this much to be taken (and so to fail `logo.aspect`).
@@ -77,6 +102,10 @@ pub const PRESENT: f32 = 0.45;
 /// At least this share of the mark's outline must show (a wordmark in its
 /// own colour over a background of that colour shows only its emblem).
 pub const MIN_COVERAGE: f32 = 0.5;
+/// Of which at least this share must show: what little shows of a mark
+/// otherwise lost in its background (a YouTube wordmark on #282828 beside
+/// its red button) is too little to tell it from clutter.
+pub const MIN_SHOWN: f32 = 0.35;
 
 /// Templates are rendered once per size per process and shared by every
 /// image and thread: a batch of banners of the same formats reuses them.
@@ -656,7 +685,7 @@ impl Search<'_> {
             uniform
         };
         let rect = best.rect0();
-        let coverage = self.robust(&best).coverage;
+        let reading = self.robust(&best);
         let runner_up = fitted
             .iter()
             .map(|(u, s)| (*u, u.score.max(s.score)))
@@ -669,7 +698,8 @@ impl Search<'_> {
             // Whether the mark is there is judged on its best fit at any
             // proportions; where it is, on the fit its proportions chose.
             score: uniform.score.max(stretched.score),
-            coverage,
+            coverage: reading.coverage,
+            unseen: excused(reading),
             needed: PRESENT,
             runner_up,
             stretched_aspect: stretched.w as f32 / stretched.h as f32,
@@ -704,7 +734,7 @@ impl Search<'_> {
     fn robust(&self, c: &Candidate) -> Robust {
         self.model
             .sharp(c.w, c.h)
-            .robust(self.pyramid.sharp(), c.x, c.y)
+            .robust(self.pyramid.sharp(), &self.pyramid.colors[0], c.x, c.y)
     }
 
     /// Best score in a neighbourhood of position and size at one level,
@@ -743,7 +773,7 @@ impl Search<'_> {
                         continue;
                     }
                     let score = if sharp {
-                        judged(shape.robust(field, x, y))
+                        judged(shape.robust(field, &self.pyramid.colors[0], x, y))
                     } else {
                         shape.score(field, x, y)
                     };

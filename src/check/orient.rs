@@ -21,6 +21,7 @@
 //! third position.
 
 use super::plane::ColorPlanes;
+use crate::color::{Rgb, delta_e_2000};
 
 /// Per pixel: the doubled-angle vector scaled by coherence and strength
 /// (`c`, `s`, length at most 1) and the edge energy `e` in 0..1. The
@@ -261,17 +262,24 @@ pub struct Shape {
     /// outline point falls in.
     cells: Vec<u8>,
     n_cells: usize,
+    /// Opaque points of the mark and their colour (sRGB code values),
+    /// single-pixel templates only: what a part that does not show is
+    /// checked against (see [`Shape::robust`]).
+    ink: Vec<(i32, i32, [u8; 3])>,
+    /// The cell of each ink point.
+    ink_cells: Vec<u8>,
+    /// The mean colour of the ink in each cell (0..1), where it has any.
+    ink_mean: Vec<Option<[f32; 3]>>,
     /// The box it was made for.
     w: usize,
     h: usize,
 }
 
-/// Cells of the outline points of a `w` × `h` template.
-fn cells_of(outline: &[(i32, i32, f32, f32)], w: usize, h: usize) -> (Vec<u8>, usize) {
+/// Cells of points (`dx`, `dy`) of a `w` × `h` template.
+fn cells_of(points: impl Iterator<Item = (i32, i32)>, w: usize, h: usize) -> (Vec<u8>, usize) {
     let (cols, rows) = cell_grid(w, h);
-    let cells = outline
-        .iter()
-        .map(|&(dx, dy, _, _)| {
+    let cells = points
+        .map(|(dx, dy)| {
             let cx = (dx.clamp(0, w as i32 - 1) as usize * cols / w).min(cols - 1);
             let cy = (dy.clamp(0, h as i32 - 1) as usize * rows / h).min(rows - 1);
             (cy * cols + cx) as u8
@@ -287,6 +295,10 @@ pub struct Robust {
     pub agree: f32,
     /// The share of outline points in those cells.
     pub coverage: f32,
+    /// The share of outline points in cells without edges where the
+    /// banner is the mark's own colour there: a part drawn in the colour
+    /// of what is behind it, which cannot show.
+    pub unseen: f32,
     /// Mean energy at the solid points.
     pub solid: f32,
 }
@@ -295,6 +307,14 @@ pub struct Robust {
 /// vectors there average at least this long: an outline of the mark's own
 /// colour against a background of that colour has none.
 const VISIBLE: f32 = 0.3;
+
+/// A cell without edges is the mark's own colour against itself when the
+/// banner under its ink is within this ΔE00 of the ink's mean colour
+/// there (JPEG shifts a dark flat colour by 2-4).
+const UNSEEN_DE: f64 = 8.0;
+
+/// Opaque points a single-pixel template keeps to compare colours at.
+const MAX_INK: usize = 256;
 
 /// Columns and rows of the cell grid of a `w` × `h` box: about eight
 /// cells, as square as the box allows.
@@ -379,7 +399,12 @@ impl Shape {
     /// Bytes held on the heap.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of_val;
-        size_of_val(self.outline.as_slice()) + size_of_val(self.solid.as_slice()) + self.cells.len()
+        size_of_val(self.outline.as_slice())
+            + size_of_val(self.solid.as_slice())
+            + self.cells.len()
+            + size_of_val(self.ink.as_slice())
+            + self.ink_cells.len()
+            + size_of_val(self.ink_mean.as_slice())
     }
 
     /// The template of premultiplied RGBA pixels `w` × `h`, with at most
@@ -478,13 +503,53 @@ impl Shape {
         let stride = solid_all.len().div_ceil(max_solid.max(1)).max(1);
         let solid = solid_all.into_iter().step_by(stride).collect();
         let mean_presence = f.data.iter().map(presence).sum::<f32>() / (pw * ph) as f32;
-        let (cells, n_cells) = cells_of(&outline, w, h);
+        let ink = if smooth {
+            Vec::new()
+        } else {
+            let opaque: Vec<(i32, i32, [u8; 3])> = px
+                .chunks_exact(4)
+                .enumerate()
+                .filter(|(_, q)| q[3] >= 250)
+                .map(|(i, q)| ((i % w) as i32, (i / w) as i32, [q[0], q[1], q[2]]))
+                .collect();
+            let stride = opaque.len().div_ceil(MAX_INK).max(1);
+            opaque.into_iter().step_by(stride).collect()
+        };
+        Shape::with_points(outline, solid, ink, mean_presence, w, h)
+    }
+
+    /// A template of these points, its cells worked out.
+    fn with_points(
+        outline: Vec<(i32, i32, f32, f32)>,
+        solid: Vec<(i32, i32)>,
+        ink: Vec<(i32, i32, [u8; 3])>,
+        mean_presence: f32,
+        w: usize,
+        h: usize,
+    ) -> Shape {
+        let (cells, n_cells) = cells_of(outline.iter().map(|p| (p.0, p.1)), w, h);
+        let (ink_cells, _) = cells_of(ink.iter().map(|p| (p.0, p.1)), w, h);
+        let mut sums = vec![[0f32; 4]; n_cells];
+        for (&(_, _, rgb), &cell) in ink.iter().zip(&ink_cells) {
+            let sum = &mut sums[cell as usize];
+            for c in 0..3 {
+                sum[c] += rgb[c] as f32 / 255.0;
+            }
+            sum[3] += 1.0;
+        }
+        let ink_mean = sums
+            .iter()
+            .map(|s| (s[3] > 0.0).then(|| [s[0] / s[3], s[1] / s[3], s[2] / s[3]]))
+            .collect();
         Shape {
             outline,
             solid,
             mean_presence,
             cells,
             n_cells,
+            ink,
+            ink_cells,
+            ink_mean,
             w,
             h,
         }
@@ -526,16 +591,12 @@ impl Shape {
             .iter()
             .map(|&(dx, dy)| (at(dx, sx, w), at(dy, sy, h)))
             .collect();
-        let (cells, n_cells) = cells_of(&outline, w, h);
-        Shape {
-            outline,
-            solid,
-            mean_presence: self.mean_presence,
-            cells,
-            n_cells,
-            w,
-            h,
-        }
+        let ink = self
+            .ink
+            .iter()
+            .map(|&(dx, dy, rgb)| (at(dx, sx, w), at(dy, sy, h), rgb))
+            .collect();
+        Shape::with_points(outline, solid, ink, self.mean_presence, w, h)
     }
 
     /// The score with the logo box's top-left at (x, y) in `field`: mean
@@ -550,9 +611,11 @@ impl Shape {
     /// the outline where the banner has no edges (the mark in its own
     /// colour against a background of that colour, a dark emblem where a
     /// photo runs to black) are left out, and the share of the outline
-    /// left in is reported. Cells with edges in other directions still
-    /// count against.
-    pub fn robust(&self, field: &Field, x: i32, y: i32) -> Robust {
+    /// left in is reported, and of that left out, the share where the
+    /// banner under the mark's ink (`colours`, the image's planes) is the
+    /// ink's own colour. Cells with edges in other directions still count
+    /// against.
+    pub fn robust(&self, field: &Field, colours: &ColorPlanes, x: i32, y: i32) -> Robust {
         let (w, h) = (field.w as i32, field.h as i32);
         let mut agree = vec![0f32; self.n_cells];
         let mut length = vec![0f32; self.n_cells];
@@ -567,19 +630,68 @@ impl Shape {
                 length[cell] += (v[0] * v[0] + v[1] * v[1]).sqrt();
             }
         }
+        let visible: Vec<bool> = (0..self.n_cells)
+            .map(|k| count[k] > 0.0 && length[k] / count[k] >= VISIBLE)
+            .collect();
         let (mut a, mut n_visible) = (0f32, 0f32);
-        for k in 0..self.n_cells {
-            if count[k] > 0.0 && length[k] / count[k] >= VISIBLE {
-                a += agree[k];
-                n_visible += count[k];
-            }
+        for k in (0..self.n_cells).filter(|&k| visible[k]) {
+            a += agree[k];
+            n_visible += count[k];
         }
-        let (_, solid) = self.parts(field, x, y);
+        let unseen: f32 = if n_visible < self.outline.len() as f32 {
+            self.unseen_cells(colours, x, y, &visible)
+                .map(|k| count[k])
+                .sum()
+        } else {
+            0.0
+        };
+        let solid = self.solid_energy(field, x, y);
+        let n = self.outline.len().max(1) as f32;
         Robust {
             agree: a / n_visible.max(1.0),
-            coverage: n_visible / self.outline.len().max(1) as f32,
+            coverage: n_visible / n,
+            unseen: unseen / n,
             solid,
         }
+    }
+
+    /// The cells not `visible` where the image under the mark's ink, at
+    /// the box's top-left (x, y), is the ink's own colour.
+    fn unseen_cells<'s>(
+        &'s self,
+        colours: &ColorPlanes,
+        x: i32,
+        y: i32,
+        visible: &'s [bool],
+    ) -> impl Iterator<Item = usize> + 's {
+        let [r, g, b] = &colours.0;
+        let (w, h) = (r.w as i32, r.h as i32);
+        let mut sums = vec![[0f32; 4]; self.n_cells];
+        for (&(dx, dy, _), &cell) in self.ink.iter().zip(&self.ink_cells) {
+            let (px, py) = (x + dx, y + dy);
+            if visible[cell as usize] || px < 0 || py < 0 || px >= w || py >= h {
+                continue;
+            }
+            let i = (py * w + px) as usize;
+            let sum = &mut sums[cell as usize];
+            sum[0] += r.data[i];
+            sum[1] += g.data[i];
+            sum[2] += b.data[i];
+            sum[3] += 1.0;
+        }
+        (0..self.n_cells).filter(move |&k| {
+            let s = sums[k];
+            match self.ink_mean[k] {
+                Some(ink) if !visible[k] && s[3] > 0.0 => {
+                    let lab = |c: [f32; 3]| {
+                        Rgb(c.map(|v| (v * 255.0).round().clamp(0.0, 255.0) as u8)).to_lab()
+                    };
+                    let banner = [s[0] / s[3], s[1] / s[3], s[2] / s[3]];
+                    delta_e_2000(lab(ink), lab(banner)) <= UNSEEN_DE
+                }
+                _ => false,
+            }
+        })
     }
 
     /// Mean outline agreement and mean solid energy.
@@ -601,19 +713,27 @@ impl Shape {
             let (px, py) = (x + dx, y + dy);
             judged += usize::from(px >= 1 && py >= 1 && px < w - 1 && py < h - 1);
         }
-        let mut solid = 0f32;
-        for &(dx, dy) in &self.solid {
-            if let Some(v) = at(dx, dy) {
-                solid += v[2];
-            }
-        }
         // A mark flush with the frame has no edge there to show: the mean
         // is over the outline inside the frame (and its edge row, where
         // the field has no gradient), but never over less than half of it.
         (
             agree / judged.max(self.outline.len().div_ceil(2)) as f32,
-            solid / self.solid.len().max(1) as f32,
+            self.solid_energy(field, x, y),
         )
+    }
+
+    /// Mean edge energy at the solid points, with the box's top-left at
+    /// (x, y); points off the field count as none.
+    fn solid_energy(&self, field: &Field, x: i32, y: i32) -> f32 {
+        let (w, h) = (field.w as i32, field.h as i32);
+        let mut solid = 0f32;
+        for &(dx, dy) in &self.solid {
+            let (px, py) = (x + dx, y + dy);
+            if px >= 0 && py >= 0 && px < w && py < h {
+                solid += field.data[(py * w + px) as usize][2];
+            }
+        }
+        solid / self.solid.len().max(1) as f32
     }
 
     /// As [`Shape::score`] for a placement the caller keeps entirely
@@ -639,6 +759,7 @@ impl Shape {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::plane::Plane;
 
     fn square_mark(w: usize) -> Vec<u8> {
         ring_mark(w, w)
@@ -768,6 +889,63 @@ mod tests {
         assert!(here > 0.6, "{here}");
         let elsewhere = shape.score(&f, 30, 12);
         assert!(elsewhere < here - 0.3, "{elsewhere} vs {here}");
+    }
+
+    /// A two-colour mark 40x12: a red square and a dark bar beside it.
+    fn badge_and_bar() -> Vec<u8> {
+        let (w, h) = (40, 12);
+        let mut px = vec![0u8; w * h * 4];
+        for y in 0..h {
+            for x in 0..w {
+                let ink: Option<[u8; 4]> = if x < 12 {
+                    Some([224, 48, 32, 255])
+                } else if x >= 16 && (2..10).contains(&y) {
+                    Some([32, 32, 32, 255])
+                } else {
+                    None
+                };
+                if let Some(ink) = ink {
+                    px[(y * w + x) * 4..(y * w + x) * 4 + 4].copy_from_slice(&ink);
+                }
+            }
+        }
+        px
+    }
+
+    /// `mark` (`w` wide) drawn at (20, 14) on an 80x40 background of
+    /// `bg`, leaving out its pixels of colour `skip`.
+    fn on_background(mark: &[u8], w: usize, bg: [u8; 3], skip: Option<[u8; 3]>) -> ColorPlanes {
+        let (iw, ih) = (80, 40);
+        let planes: [Plane; 3] = std::array::from_fn(|c| {
+            let mut data = vec![bg[c] as f32 / 255.0; iw * ih];
+            for (i, q) in mark.chunks_exact(4).enumerate() {
+                if q[3] == 255 && skip != Some([q[0], q[1], q[2]]) {
+                    data[(14 + i / w) * iw + 20 + i % w] = q[c] as f32 / 255.0;
+                }
+            }
+            Plane { w: iw, h: ih, data }
+        });
+        ColorPlanes(planes)
+    }
+
+    #[test]
+    fn a_part_in_the_colour_behind_it_is_unseen_and_a_missing_part_is_not() {
+        let mark = badge_and_bar();
+        let shape = Shape::new(&mark, 40, 12, 400, Pick::Even, 128, false);
+        let read = |img: &ColorPlanes| shape.robust(&Field::of(img, false), img, 20, 14);
+        // On grey, all of it shows.
+        let grey = read(&on_background(&mark, 40, [128, 128, 128], None));
+        assert!(grey.coverage > 0.95 && grey.unseen == 0.0, "{grey:?}");
+        // On the bar's own colour, the bar does not show, and is unseen.
+        let own = read(&on_background(&mark, 40, [32, 32, 32], None));
+        assert!(own.coverage < 0.7, "{own:?}");
+        assert!(own.coverage + own.unseen > 0.95, "{own:?}");
+        // On green with the bar left out, the bar is missing, not unseen.
+        let missing = read(&on_background(&mark, 40, [32, 96, 32], Some([32, 32, 32])));
+        assert!(
+            missing.coverage < 0.7 && missing.unseen == 0.0,
+            "{missing:?}"
+        );
     }
 
     #[test]

@@ -267,6 +267,7 @@ fn evidence(m: &LogoMatch) -> serde_json::Value {
         "score": round2(m.score),
         "runner_up": round2(m.runner_up),
         "coverage": round2(m.coverage),
+        "unseen": round2(m.unseen),
     })
 }
 
