@@ -541,12 +541,14 @@ impl Search<'_> {
     }
 
     /// Every third position of `area` at each width's coarse level; the
-    /// best few candidates, best first, except that the best of each
-    /// octave of widths is among the first [`REFINE`]: at coarse levels a
-    /// small template scores as well on clutter as a large, detailed mark
-    /// does in its place (a Redis mark 0.35 three levels up, 0.76 at full
-    /// size), so the best scores alone can leave a whole range of sizes
-    /// unrefined.
+    /// best [`KEEP`] candidates, with the best of each octave of widths
+    /// among them, ranked by their best score one level finer (see
+    /// [`Self::finer_score`]): at coarse levels a small template scores
+    /// as well on clutter as a large, detailed mark does in its place (a
+    /// Redis mark 0.35 three levels up, 0.76 at full size), so the coarse
+    /// scores alone can leave a whole range of sizes unrefined. On the
+    /// tune half of the corpus the ranking one level finer got four more
+    /// verdicts right (3480 -> 3484) for a tenth more time.
     fn coarse(&self, area: Rect, widths: &[f32], aspect: f32) -> Vec<Candidate> {
         // Per octave of widths, the best few.
         let mut found: Vec<Vec<Candidate>> = Vec::new();
@@ -632,7 +634,33 @@ impl Search<'_> {
             }
         }
         list.truncate(KEEP);
-        list
+        // Ranked one level finer, where a large mark's detail starts to
+        // count against clutter that matched its silhouette.
+        let mut ranked: Vec<(f32, Candidate)> =
+            list.iter().map(|c| (self.finer_score(c), *c)).collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.into_iter().map(|(_, c)| c).collect()
+    }
+
+    /// The best score of a coarse candidate one level finer (at its own
+    /// level when it is at full size), within a few pixels and a tenth of
+    /// its width.
+    fn finer_score(&self, c: &Candidate) -> f32 {
+        let level = c.level.saturating_sub(1);
+        let k = if c.level == 0 { 1.0 } else { 2.0 };
+        let (cx, cy) = (
+            (c.x as f32 + c.w as f32 / 2.0) * k,
+            (c.y as f32 + c.h as f32 / 2.0) * k,
+        );
+        let sizes: Vec<(usize, usize)> = [0.9f32, 1.0, 1.1]
+            .iter()
+            .map(|f| {
+                let w = (c.w as f32 * k * f).round() as usize;
+                (w, (w as f32 / c.aspect).round() as usize)
+            })
+            .collect();
+        self.local_search(level, cx, cy, &sizes, 2, false)
+            .map_or(c.score, |b| b.score)
     }
 
     /// Refines the candidates to full size, fits the scale and proportions
