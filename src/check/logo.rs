@@ -21,7 +21,7 @@ use std::sync::{Arc, OnceLock};
 
 use image::RgbImage;
 
-use super::orient::{Field, Pick, Robust, Shape};
+use super::orient::{Field, Pick, Robust, Shape, Strided};
 use super::plane::{ColorPlanes, Integral, Plane};
 use crate::geom::Rect;
 use crate::logo::Logo;
@@ -238,23 +238,22 @@ impl<'a> LogoModel<'a> {
     }
 
     /// A dense template (`kind` 1: on 3x3 fields, 2: on single pixels)
-    /// `w` × `h`. Refining tries every width and height near a candidate;
-    /// rendering the mark at each would cost more than the search. The
-    /// mark is rendered at widths [`BASE_RATIO`] apart, in the proportions
-    /// asked for (a stretched template is then a uniform reduction of a
-    /// stretched rendering, not a stretch of the mark's own), and the
-    /// template at any size is the next larger one's points moved (see
-    /// [`Shape::resized`]).
+    /// `w` × `h`. Refining tries every width and height near a candidate,
+    /// at the mark's own proportions and at stretched ones; rendering the
+    /// mark at each would cost more than the search. The mark is rendered
+    /// at its own proportions at widths [`BASE_RATIO`] apart, and the
+    /// template at any size and proportions is the points of the first
+    /// rendering at least as wide and as tall moved (see
+    /// [`Shape::resized`]): a reduction on both axes, so no detail is
+    /// invented. Rendering each stretch separately instead (each rounding
+    /// of a height its own proportions) made a few hundred renderings for
+    /// a banner whose mark was not sure in its corner, and got four fewer
+    /// verdicts right on the tune half of the corpus; renderings at
+    /// proportions in steps of 10 % (or 5 %), moved at most 5 % (2.5 %)
+    /// further, got four (nine) fewer.
     fn resized(&self, w: usize, h: usize, kind: u8) -> Arc<Shape> {
-        // The first width of the ladder at or above w, and w x h scaled
-        // to it.
-        let mut bw = MIN_WIDTH as f32;
-        while bw.round() < w as f32 {
-            bw *= BASE_RATIO;
-        }
-        let bw = bw.round() as usize;
-        let bh = ((bw * h) as f32 / w.max(1) as f32).round() as usize;
-        let base = self.shapes.get((bw, bh, kind), || {
+        let (bw, bh) = self.base_size(w, h);
+        let base = self.shapes.get((bw, bh, kind + RENDERED), || {
             let px = self.pixels(bw, bh);
             Shape::new(&px, bw, bh, FINE_POINTS, Pick::Even, 128, kind == 1)
         });
@@ -263,10 +262,30 @@ impl<'a> LogoModel<'a> {
         }
         self.shapes.get((w, h, kind), || base.resized(w, h))
     }
+
+    /// The size of the rendering a dense template `w` × `h` is moved
+    /// from: the first of the ladder at least as wide and as tall.
+    fn base_size(&self, w: usize, h: usize) -> (usize, usize) {
+        let rung = |bw: f32| {
+            let bw = bw.round() as usize;
+            (bw, ((bw as f32 / self.aspect).round() as usize).max(1))
+        };
+        let mut bw = MIN_WIDTH as f32;
+        while rung(bw).0 < w || rung(bw).1 < h {
+            bw *= BASE_RATIO;
+        }
+        rung(bw)
+    }
 }
 
+/// Added to a dense template's kind in the cache key of the rendering it
+/// is moved from: what is cached under a size and kind asked for never
+/// depends on which sizes were asked for first.
+const RENDERED: u8 = 8;
+
 /// Widths the mark is rendered at for dense templates, in steps of this
-/// ratio: a template is at most this much reduced from a rendering.
+/// ratio: a template at the mark's own proportions is at most this much
+/// reduced from a rendering.
 const BASE_RATIO: f32 = 1.1;
 
 /// Single-pixel templates of at most this many pixels (64x64) are
@@ -337,7 +356,7 @@ const COARSE_MIN_H: f32 = 8.0;
 /// fields, made level by level as the search first needs them.
 pub struct Pyramid {
     colors: Vec<ColorPlanes>,
-    fields: Vec<OnceLock<(Field, Integral)>>,
+    fields: Vec<OnceLock<Level>>,
     sharp: OnceLock<Field>,
 }
 
@@ -374,7 +393,7 @@ impl Pyramid {
         (p.w, p.h)
     }
 
-    fn field(&self, level: usize) -> &(Field, Integral) {
+    fn field(&self, level: usize) -> &Level {
         self.fields[level].get_or_init(|| {
             let f = Field::of(&self.colors[level], true);
             let (w, h) = (f.w, f.h);
@@ -383,8 +402,30 @@ impl Pyramid {
                 h,
                 data: f.edge_presence(),
             });
-            (f, energy)
+            Level {
+                field: f,
+                energy,
+                strided: OnceLock::new(),
+            }
         })
+    }
+}
+
+/// One level of the pyramid, prepared for searching.
+struct Level {
+    /// The orientation field over 3x3 neighbourhoods.
+    field: Field,
+    /// Prefix sums of its edge presence.
+    energy: Integral,
+    /// The field split by column phase, made when the exhaustive stage
+    /// first scans this level.
+    strided: OnceLock<Strided>,
+}
+
+impl Level {
+    fn strided(&self) -> &Strided {
+        self.strided
+            .get_or_init(|| Strided::of(&self.field, STRIDE))
     }
 }
 
@@ -444,6 +485,23 @@ pub fn find(pyramid: &Pyramid, model: &LogoModel, hint: Option<SearchHint>) -> O
     let cands = search.coarse(frame, &widths, model.aspect);
     let frame_best = search.judge(&cands[..cands.len().min(REFINE)]);
     better(corner_best, frame_best)
+}
+
+/// Scores the placements `ks` of `xs` on row `y` (all wholly inside the
+/// field) as one run, into `row`.
+fn score_run(
+    shape: &Shape,
+    strided: &Strided,
+    xs: &[i32],
+    ks: std::ops::Range<usize>,
+    y: i32,
+    run: &mut Vec<f32>,
+    row: &mut [Option<f32>],
+) {
+    shape.score_run(strided, xs[ks.start] as usize, y as usize, ks.len(), run);
+    for (slot, score) in row[ks].iter_mut().zip(run.iter()) {
+        *slot = Some(*score);
+    }
 }
 
 /// A match in the corner this good ends the search: nothing elsewhere in
@@ -564,7 +622,9 @@ impl Search<'_> {
             }
             seen.push((level, tw, th));
             let shape = self.model.shape(tw, th, false);
-            let (field, energy) = self.pyramid.field(level);
+            let prepared = self.pyramid.field(level);
+            let (field, energy) = (&prepared.field, &prepared.energy);
+            let strided = prepared.strided();
             // Logo positions whose box overlaps the area (in level pixels).
             let x0 = ((area.x as f32 / s).floor() as i32 - tw as i32 + 1).max(0);
             let y0 = ((area.y as f32 / s).floor() as i32 - th as i32 + 1).max(0);
@@ -574,18 +634,35 @@ impl Search<'_> {
             let floor = MIN_EDGE_SHARE * shape.mean_presence;
             let (pw, ph) = (tw as i32 + 2 * pad, th as i32 + 2 * pad);
             let mut best_here: Vec<Candidate> = Vec::new();
+            let xs: Vec<i32> = (x0..=x1).step_by(STRIDE).collect();
+            // Per placement along a row: its score, if it is worth one.
+            let mut row: Vec<Option<f32>> = Vec::with_capacity(xs.len());
+            let mut run = Vec::new();
             for y in (y0..=y1).step_by(STRIDE) {
-                for x in (x0..=x1).step_by(STRIDE) {
-                    let (bx, by) = (x - pad, y - pad);
-                    if energy.mean(bx as i64, by as i64, pw as i64, ph as i64) < floor {
-                        continue;
-                    }
+                let by = y - pad;
+                // Placements wholly inside the field are scored a run of
+                // neighbours at a time; those the frame cuts, one by one.
+                row.clear();
+                let mut start = None;
+                for (k, &x) in xs.iter().enumerate() {
+                    let bx = x - pad;
+                    let worth = energy.mean(bx as i64, by as i64, pw as i64, ph as i64) >= floor;
                     let inside = bx >= 0 && by >= 0 && bx + pw <= lw as i32 && by + ph <= lh as i32;
-                    let score = if inside {
-                        shape.score_inside(field, x as usize, y as usize)
-                    } else {
-                        shape.score(field, x, y)
-                    };
+                    row.push((worth && !inside).then(|| shape.score(field, x, y)));
+                    match (worth && inside, start) {
+                        (true, None) => start = Some(k),
+                        (false, Some(a)) => {
+                            score_run(&shape, strided, &xs, a..k, y, &mut run, &mut row);
+                            start = None;
+                        }
+                        _ => {}
+                    }
+                }
+                if let Some(a) = start {
+                    score_run(&shape, strided, &xs, a..xs.len(), y, &mut run, &mut row);
+                }
+                for (&x, score) in xs.iter().zip(&row) {
+                    let Some(score) = *score else { continue };
                     if best_here.len() < 3 || best_here.last().is_some_and(|l| score > l.score) {
                         insert(
                             &mut best_here,
@@ -780,7 +857,7 @@ impl Search<'_> {
         let field = if sharp {
             self.pyramid.sharp()
         } else {
-            &self.pyramid.field(level).0
+            &self.pyramid.field(level).field
         };
         let mut best: Option<Candidate> = None;
         for &(w, h) in sizes {
@@ -977,6 +1054,63 @@ impl Search<'_> {
         match self.local_search(0, bx * scale, by * scale, &fine, 1, true) {
             Some(f) if f.score > m.score => f,
             _ => m,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::logo::LogoArt;
+
+    /// A raster mark a little wider than tall (the proportions whose
+    /// heights round either way along the ladder of renderings).
+    fn mark(w: u32, h: u32) -> Logo {
+        let img = image::RgbaImage::from_fn(w, h, |x, y| {
+            let ring = (x as i32 - w as i32 / 2).pow(2) + (y as i32 - h as i32 / 2).pow(2);
+            if ring < (h as i32 / 2).pow(2) && (x / 9 + y / 13) % 3 != 0 {
+                image::Rgba([30, 60, 140, 255])
+            } else {
+                image::Rgba([0, 0, 0, 0])
+            }
+        });
+        Logo {
+            path: "mark.png".into(),
+            art: LogoArt::Raster(img),
+        }
+    }
+
+    #[test]
+    fn a_template_is_the_same_whichever_sizes_were_asked_for_first() {
+        for (w, h) in [(151, 150), (149, 150), (300, 97)] {
+            let logo = mark(w, h);
+            let sizes: Vec<(usize, usize)> = (16..72)
+                .flat_map(|w| {
+                    [
+                        (w, (w as f32 / logo.aspect()).round() as usize),
+                        (w, w / 2 + 3),
+                    ]
+                })
+                .filter(|&(_, h)| h >= 3)
+                .collect();
+            for kind in [1, 2] {
+                let (up, down) = (LogoModel::new(&logo), LogoModel::new(&logo));
+                let up: Vec<Arc<Shape>> =
+                    sizes.iter().map(|&(w, h)| up.resized(w, h, kind)).collect();
+                let mut down: Vec<Arc<Shape>> = sizes
+                    .iter()
+                    .rev()
+                    .map(|&(w, h)| down.resized(w, h, kind))
+                    .collect();
+                down.reverse();
+                for ((&(w, h), a), b) in sizes.iter().zip(&up).zip(&down) {
+                    let alone = LogoModel::new(&logo).resized(w, h, kind);
+                    for other in [a, b] {
+                        assert_eq!(alone.outline, other.outline, "{w}x{h}, kind {kind}");
+                        assert_eq!(alone.solid, other.solid, "{w}x{h}, kind {kind}");
+                    }
+                }
+            }
         }
     }
 }

@@ -242,6 +242,51 @@ impl Field {
     }
 }
 
+/// A field's components, each split by column into `stride` phases
+/// (column `x` is element `x / stride` of phase `x % stride`): the
+/// exhaustive stage's placements every `stride` px along a row then read
+/// each template point's values from consecutive memory, a row of
+/// placements at a time, which the compiler vectorises.
+pub struct Strided {
+    stride: usize,
+    h: usize,
+    /// Per phase: its columns, and `c`, `s` and `e` planes of `cols * h`.
+    phases: Vec<(usize, [Vec<f32>; 3])>,
+}
+
+impl Strided {
+    /// `field` split into `stride` phases.
+    pub fn of(field: &Field, stride: usize) -> Strided {
+        let stride = stride.max(1);
+        let (w, h) = (field.w, field.h);
+        let phases = (0..stride)
+            .map(|p| {
+                let cols = w.saturating_sub(p).div_ceil(stride);
+                let mut planes: [Vec<f32>; 3] =
+                    std::array::from_fn(|_| Vec::with_capacity(cols * h));
+                for row in field.data.chunks_exact(w.max(1)) {
+                    for v in row.iter().skip(p).step_by(stride) {
+                        for (plane, value) in planes.iter_mut().zip(v) {
+                            plane.push(*value);
+                        }
+                    }
+                }
+                (cols, planes)
+            })
+            .collect();
+        Strided { stride, h, phases }
+    }
+
+    /// Component `k` of `n` pixels of row `y`, `stride` px apart from
+    /// column `x`.
+    fn run(&self, k: usize, x: usize, y: usize, n: usize) -> &[f32] {
+        let (cols, planes) = &self.phases[x % self.stride];
+        debug_assert!(y < self.h);
+        let at = y * cols + x / self.stride;
+        &planes[k][at..at + n]
+    }
+}
+
 /// The length of one pixel's vector: how clearly it has an edge.
 fn presence(v: &[f32; 3]) -> f32 {
     (v[0] * v[0] + v[1] * v[1]).sqrt()
@@ -250,6 +295,7 @@ fn presence(v: &[f32; 3]) -> f32 {
 /// A template: outline points with the unit doubled angle the mark has
 /// there, and solid points where it has no edge. Coordinates are relative
 /// to the logo box's top-left and may reach `PAD` px outside it.
+#[derive(Debug)]
 pub struct Shape {
     /// (dx, dy, cos 2θ, sin 2θ), spread along the outline.
     pub outline: Vec<(i32, i32, f32, f32)>,
@@ -317,13 +363,16 @@ const UNSEEN_DE: f64 = 8.0;
 const MAX_INK: usize = 256;
 
 /// Columns and rows of the cell grid of a `w` × `h` box: about eight
-/// cells, as square as the box allows.
+/// cells (never more than [`MAX_CELLS`]), as square as the box allows.
 fn cell_grid(w: usize, h: usize) -> (usize, usize) {
     let aspect = w as f32 / h.max(1) as f32;
     let cols = ((8.0 * aspect).sqrt().round() as usize).clamp(1, 8);
     let rows = (8 / cols).clamp(1, 4);
     (cols, rows)
 }
+
+/// The most cells a template has: per-cell sums fit in arrays.
+const MAX_CELLS: usize = 8;
 
 /// How a template's outline points are chosen among the mark's edge pixels.
 #[derive(Debug, Clone, Copy)]
@@ -603,6 +652,17 @@ impl Shape {
     /// outline agreement less mean solid energy. Points off the field
     /// count as no edge.
     pub fn score(&self, field: &Field, x: i32, y: i32) -> f32 {
+        // Every point where the field has a gradient: no bounds to check,
+        // and the same sums in the same order.
+        let (w, h) = (self.w as i32, self.h as i32);
+        if !self.outline.is_empty()
+            && x - PAD >= 1
+            && y - PAD >= 1
+            && x + w + PAD < field.w as i32
+            && y + h + PAD < field.h as i32
+        {
+            return self.score_inside(field, x as usize, y as usize);
+        }
         let (a, s) = self.parts(field, x, y);
         a - s
     }
@@ -617,9 +677,9 @@ impl Shape {
     /// against.
     pub fn robust(&self, field: &Field, colours: &ColorPlanes, x: i32, y: i32) -> Robust {
         let (w, h) = (field.w as i32, field.h as i32);
-        let mut agree = vec![0f32; self.n_cells];
-        let mut length = vec![0f32; self.n_cells];
-        let mut count = vec![0f32; self.n_cells];
+        let mut agree = [0f32; MAX_CELLS];
+        let mut length = [0f32; MAX_CELLS];
+        let mut count = [0f32; MAX_CELLS];
         for (&(dx, dy, c, s), &cell) in self.outline.iter().zip(&self.cells) {
             let (px, py) = (x + dx, y + dy);
             let cell = cell as usize;
@@ -630,9 +690,10 @@ impl Shape {
                 length[cell] += (v[0] * v[0] + v[1] * v[1]).sqrt();
             }
         }
-        let visible: Vec<bool> = (0..self.n_cells)
-            .map(|k| count[k] > 0.0 && length[k] / count[k] >= VISIBLE)
-            .collect();
+        let mut visible = [false; MAX_CELLS];
+        for k in 0..self.n_cells {
+            visible[k] = count[k] > 0.0 && length[k] / count[k] >= VISIBLE;
+        }
         let (mut a, mut n_visible) = (0f32, 0f32);
         for k in (0..self.n_cells).filter(|&k| visible[k]) {
             a += agree[k];
@@ -666,7 +727,7 @@ impl Shape {
     ) -> impl Iterator<Item = usize> + 's {
         let [r, g, b] = &colours.0;
         let (w, h) = (r.w as i32, r.h as i32);
-        let mut sums = vec![[0f32; 4]; self.n_cells];
+        let mut sums = [[0f32; 4]; MAX_CELLS];
         for (&(dx, dy, _), &cell) in self.ink.iter().zip(&self.ink_cells) {
             let (px, py) = (x + dx, y + dy);
             if visible[cell as usize] || px < 0 || py < 0 || px >= w || py >= h {
@@ -734,6 +795,42 @@ impl Shape {
             }
         }
         solid / self.solid.len().max(1) as f32
+    }
+
+    /// [`Shape::score_inside`] of `n` placements `stride` px apart on one
+    /// row, from (x, y), into `scores`: the same sums in the same order,
+    /// so the same values. The caller keeps every placement's points
+    /// inside the field.
+    pub fn score_run(&self, field: &Strided, x: usize, y: usize, n: usize, scores: &mut Vec<f32>) {
+        scores.clear();
+        scores.resize(n, 0.0);
+        let at = |dx: i32, dy: i32| {
+            (
+                (x as isize + dx as isize) as usize,
+                (y as isize + dy as isize) as usize,
+            )
+        };
+        for &(dx, dy, c, s) in &self.outline {
+            let (px, py) = at(dx, dy);
+            let (cs, ss) = (field.run(0, px, py, n), field.run(1, px, py, n));
+            for ((a, fc), fs) in scores.iter_mut().zip(cs).zip(ss) {
+                *a += c * *fc + s * *fs;
+            }
+        }
+        let mut solid = vec![0f32; n];
+        for &(dx, dy) in &self.solid {
+            let (px, py) = at(dx, dy);
+            for (t, e) in solid.iter_mut().zip(field.run(2, px, py, n)) {
+                *t += *e;
+            }
+        }
+        let (n_outline, n_solid) = (
+            self.outline.len().max(1) as f32,
+            self.solid.len().max(1) as f32,
+        );
+        for (a, t) in scores.iter_mut().zip(&solid) {
+            *a = *a / n_outline - *t / n_solid;
+        }
     }
 
     /// As [`Shape::score`] for a placement the caller keeps entirely
@@ -892,6 +989,62 @@ mod tests {
     }
 
     /// A two-colour mark 40x12: a red square and a dark bar beside it.
+    /// A noisy image with a ring in it, and its field.
+    fn ring_field(iw: usize, ih: usize) -> Field {
+        let mark = ring_mark(20, 14);
+        let mut planes: [Vec<f32>; 3] = std::array::from_fn(|_| vec![0f32; iw * ih]);
+        let mut lcg = 7u32;
+        for (i, p) in planes.iter_mut().enumerate() {
+            for (j, v) in p.iter_mut().enumerate() {
+                let (x, y) = (j % iw, j / iw);
+                lcg = lcg.wrapping_mul(1103515245).wrapping_add(12345);
+                *v = ((lcg >> 16) % 256) as f32 / 255.0 * 0.3 + 0.1 * i as f32;
+                let (mx, my) = (x as i64 - 11, y as i64 - 9);
+                if (0..20).contains(&mx) && (0..14).contains(&my) {
+                    let k = (my as usize * 20 + mx as usize) * 4;
+                    if mark[k + 3] > 0 {
+                        *v = 0.9;
+                    }
+                }
+            }
+        }
+        let y = luma(&planes[0], &planes[1], &planes[2]);
+        field(&[&planes[0], &planes[1], &planes[2]], &y, iw, ih, 1)
+    }
+
+    #[test]
+    fn a_run_of_placements_scores_exactly_as_each_alone() {
+        let (iw, ih) = (47, 31);
+        let f = ring_field(iw, ih);
+        let shape = Shape::new(
+            &ring_mark(20, 14),
+            20,
+            14,
+            64,
+            Pick::Strongest { spacing: 2 },
+            32,
+            true,
+        );
+        let strided = Strided::of(&f, 3);
+        let mut run = Vec::new();
+        for y in PAD as usize..ih - 14 - PAD as usize {
+            for x0 in PAD as usize..PAD as usize + 3 {
+                let n = (iw - 20 - PAD as usize - x0) / 3 + 1;
+                shape.score_run(&strided, x0, y, n, &mut run);
+                for (k, score) in run.iter().enumerate() {
+                    let alone = shape.score_inside(&f, x0 + 3 * k, y);
+                    assert_eq!(score.to_bits(), alone.to_bits(), "({}, {y})", x0 + 3 * k);
+                }
+            }
+        }
+        // And the bounds-free score is the bounds-checked one where every
+        // point has a gradient.
+        for (x, y) in [(3, 3), (11, 9), (20, 12)] {
+            let (a, s) = shape.parts(&f, x, y);
+            assert_eq!(shape.score(&f, x, y).to_bits(), (a - s).to_bits());
+        }
+    }
+
     fn badge_and_bar() -> Vec<u8> {
         let (w, h) = (40, 12);
         let mut px = vec![0u8; w * h * 4];
