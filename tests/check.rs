@@ -387,3 +387,53 @@ fn a_character_no_brand_font_has_fails_text_glyphs_naming_it() {
         "{sidecar}"
     );
 }
+
+/// What `check` reports on third-party banners of one mark does not depend
+/// on which other banners the same run checked before them (templates are
+/// cached per run), nor on the number of threads.
+#[test]
+fn a_banner_is_judged_the_same_alone_in_a_batch_and_at_any_thread_count() {
+    let sample = common::root().join("fixtures/corpus/sample/holdout");
+    for mark in ["youtube", "mongodb"] {
+        let guide = common::root().join(format!("fixtures/corpus/marks/{mark}/brand.toml"));
+        let mut banners: Vec<String> = std::fs::read_dir(&sample)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_str()
+                    .unwrap()
+                    .contains(&format!("-{mark}-"))
+            })
+            .map(|p| p.to_str().unwrap().to_owned())
+            .collect();
+        banners.sort();
+        assert!(banners.len() >= 3, "{mark}: {banners:?}");
+        let run = |jobs: &str, files: &[String]| {
+            let mut args = vec!["check", "-j", jobs, "--brand", guide.to_str().unwrap()];
+            args.extend(["--report", "json"]);
+            args.extend(files.iter().map(String::as_str));
+            let o = brandfit(&args);
+            assert!(
+                o.status.code().unwrap() <= 1,
+                "{}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            report["images"].as_array().unwrap().clone()
+        };
+        let alone: Vec<serde_json::Value> = banners
+            .iter()
+            .map(|b| run("1", std::slice::from_ref(b)).remove(0))
+            .collect();
+        let mut backwards = banners.clone();
+        backwards.reverse();
+        for (jobs, files) in [("1", &banners), ("1", &backwards), ("4", &banners)] {
+            for image in run(jobs, files) {
+                let same = alone.iter().find(|a| a["path"] == image["path"]).unwrap();
+                assert_eq!(same, &image, "-j {jobs}, {} files", files.len());
+            }
+        }
+    }
+}
