@@ -357,7 +357,59 @@ const COARSE_MIN_H: f32 = 8.0;
 pub struct Pyramid {
     colors: Vec<ColorPlanes>,
     fields: Vec<OnceLock<Level>>,
-    sharp: OnceLock<Field>,
+    sharp: RefCell<Sharp>,
+}
+
+/// The single-pixel field at full size, made tile by tile where the
+/// search first reads it: a mark found in its corner never needs the rest
+/// of a story's frame.
+struct Sharp {
+    /// Full size; zero where no tile has been made yet.
+    field: Field,
+    /// Per tile of `TILE` x `TILE` px, row-major: whether it is made.
+    made: Vec<bool>,
+}
+
+/// The side of a tile of the single-pixel field.
+const TILE: usize = 64;
+
+impl Sharp {
+    fn new(w: usize, h: usize) -> Sharp {
+        Sharp {
+            field: Field {
+                w,
+                h,
+                data: vec![[0.0; 3]; w * h],
+            },
+            made: vec![false; w.div_ceil(TILE) * h.div_ceil(TILE)],
+        }
+    }
+
+    /// Makes every tile `rect` (clipped to the frame) touches.
+    fn cover(&mut self, rect: Rect, colors: &ColorPlanes) {
+        let (w, h) = (self.field.w, self.field.h);
+        let clip = |v: i32, n: usize| v.clamp(0, n as i32) as usize;
+        let (x0, y0) = (clip(rect.x, w), clip(rect.y, h));
+        let (x1, y1) = (clip(rect.right(), w), clip(rect.bottom(), h));
+        if x1 <= x0 || y1 <= y0 {
+            return;
+        }
+        let cols = w.div_ceil(TILE);
+        for ty in y0 / TILE..=(y1 - 1) / TILE {
+            for tx in x0 / TILE..=(x1 - 1) / TILE {
+                if !self.made[ty * cols + tx] {
+                    self.made[ty * cols + tx] = true;
+                    let tile = Rect::new(
+                        (tx * TILE) as i32,
+                        (ty * TILE) as i32,
+                        TILE.min(w - tx * TILE) as i32,
+                        TILE.min(h - ty * TILE) as i32,
+                    );
+                    Field::of_region(colors, tile, &mut self.field);
+                }
+            }
+        }
+    }
 }
 
 impl Pyramid {
@@ -372,16 +424,18 @@ impl Pyramid {
             colors.push(next);
         }
         let fields = colors.iter().map(|_| OnceLock::new()).collect();
+        let (w, h) = (img.width() as usize, img.height() as usize);
         Pyramid {
             colors,
             fields,
-            sharp: OnceLock::new(),
+            sharp: RefCell::new(Sharp::new(w, h)),
         }
     }
 
-    /// The full-size field over single pixels.
-    fn sharp(&self) -> &Field {
-        self.sharp.get_or_init(|| Field::of(&self.colors[0], false))
+    /// The full-size field over single pixels, made at least over `rect`.
+    fn sharp(&self, rect: Rect) -> std::cell::Ref<'_, Field> {
+        self.sharp.borrow_mut().cover(rect, &self.colors[0]);
+        std::cell::Ref::map(self.sharp.borrow(), |s| &s.field)
     }
 
     fn levels(&self) -> usize {
@@ -485,6 +539,13 @@ pub fn find(pyramid: &Pyramid, model: &LogoModel, hint: Option<SearchHint>) -> O
     let cands = search.coarse(frame, &widths, model.aspect);
     let frame_best = search.judge(&cands[..cands.len().min(REFINE)]);
     better(corner_best, frame_best)
+}
+
+/// The pixels a template's points can read with its box's top-left
+/// anywhere within `radius` of (x, y).
+fn padded(x: i32, y: i32, w: usize, h: usize, radius: i32) -> Rect {
+    let pad = super::orient::PAD + radius;
+    Rect::new(x - pad, y - pad, w as i32 + 2 * pad, h as i32 + 2 * pad)
 }
 
 /// Scores the placements `ks` of `xs` on row `y` (all wholly inside the
@@ -837,9 +898,12 @@ impl Search<'_> {
 
     /// The cell-by-cell reading of a full-size candidate.
     fn robust(&self, c: &Candidate) -> Robust {
-        self.model
-            .sharp(c.w, c.h)
-            .robust(self.pyramid.sharp(), &self.pyramid.colors[0], c.x, c.y)
+        self.model.sharp(c.w, c.h).robust(
+            &self.pyramid.sharp(padded(c.x, c.y, c.w, c.h, 0)),
+            &self.pyramid.colors[0],
+            c.x,
+            c.y,
+        )
     }
 
     /// Best score in a neighbourhood of position and size at one level,
@@ -854,8 +918,24 @@ impl Search<'_> {
         sharp: bool,
     ) -> Option<Candidate> {
         let (lw, lh) = self.pyramid.size(level);
+        let at = |w: usize, h: usize| {
+            (
+                (cx - w as f32 / 2.0).round() as i32,
+                (cy - h as f32 / 2.0).round() as i32,
+            )
+        };
+        let sharp_field;
         let field = if sharp {
-            self.pyramid.sharp()
+            // Every placement tried, padded as far as outlines reach.
+            let reach = sizes
+                .iter()
+                .map(|&(w, h)| {
+                    let (bx, by) = at(w, h);
+                    padded(bx, by, w, h, radius)
+                })
+                .reduce(|a, b| a.union(b));
+            sharp_field = self.pyramid.sharp(reach.unwrap_or_default());
+            &*sharp_field
         } else {
             &self.pyramid.field(level).field
         };
@@ -869,8 +949,7 @@ impl Search<'_> {
             } else {
                 self.model.shape(w, h, true)
             };
-            let bx = (cx - w as f32 / 2.0).round() as i32;
-            let by = (cy - h as f32 / 2.0).round() as i32;
+            let (bx, by) = at(w, h);
             for dy in -radius..=radius {
                 for dx in -radius..=radius {
                     let (x, y) = (bx + dx, by + dy);

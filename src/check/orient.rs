@@ -235,6 +235,45 @@ impl Field {
         )
     }
 
+    /// Writes the single-pixel field of `img` over `region` (inside the
+    /// image) into `out` (the image's size): the field of a crop two
+    /// pixels larger on every side the image has, which over the region
+    /// is the whole image's field exactly (a pixel's value reads only its
+    /// four neighbours, and the image's own border pixels are zero in
+    /// both).
+    pub fn of_region(img: &ColorPlanes, region: crate::geom::Rect, out: &mut Field) {
+        let (w, h) = (img.0[0].w, img.0[0].h);
+        let (x0, y0) = (region.x.max(0) as usize, region.y.max(0) as usize);
+        let (x1, y1) = (
+            (region.right().max(0) as usize).min(w),
+            (region.bottom().max(0) as usize).min(h),
+        );
+        if x1 <= x0 || y1 <= y0 {
+            return;
+        }
+        let (cx0, cy0) = (x0.saturating_sub(2), y0.saturating_sub(2));
+        let (cx1, cy1) = ((x1 + 2).min(w), (y1 + 2).min(h));
+        let cw = cx1 - cx0;
+        let crop: Vec<Vec<f32>> = img
+            .0
+            .iter()
+            .map(|p| {
+                (cy0..cy1)
+                    .flat_map(|y| &p.data[y * w + cx0..y * w + cx1])
+                    .copied()
+                    .collect()
+            })
+            .collect();
+        let y = luma(&crop[0], &crop[1], &crop[2]);
+        // Crop pixels on the crop's border, which are not the image's,
+        // have no central difference here: they are never copied out.
+        let f = field(&[&crop[0], &crop[1], &crop[2]], &y, cw, cy1 - cy0, 0);
+        for yy in y0..y1 {
+            let from = (yy - cy0) * cw + (x0 - cx0);
+            out.data[yy * w + x0..yy * w + x1].copy_from_slice(&f.data[from..from + (x1 - x0)]);
+        }
+    }
+
     /// The length of the vectors: how clearly each pixel has an edge (in
     /// colour, so a navy mark on black has one), for prefix sums.
     pub fn edge_presence(&self) -> Vec<f32> {
@@ -1010,6 +1049,44 @@ mod tests {
         }
         let y = luma(&planes[0], &planes[1], &planes[2]);
         field(&[&planes[0], &planes[1], &planes[2]], &y, iw, ih, 1)
+    }
+
+    #[test]
+    fn a_region_of_the_single_pixel_field_is_the_whole_one_exactly() {
+        let (w, h) = (37, 23);
+        let mut lcg = 99u32;
+        let planes: [Plane; 3] = std::array::from_fn(|_| Plane {
+            w,
+            h,
+            data: (0..w * h)
+                .map(|_| {
+                    lcg = lcg.wrapping_mul(1103515245).wrapping_add(12345);
+                    ((lcg >> 16) % 256) as f32 / 255.0
+                })
+                .collect(),
+        });
+        let img = ColorPlanes(planes);
+        let whole = Field::of(&img, false);
+        for (x, y, rw, rh) in [
+            (0, 0, 37, 23),
+            (0, 0, 5, 4),
+            (3, 2, 10, 9),
+            (30, 18, 7, 5),
+            (1, 1, 35, 21),
+        ] {
+            let mut out = Field {
+                w,
+                h,
+                data: vec![[0.0; 3]; w * h],
+            };
+            Field::of_region(&img, crate::geom::Rect::new(x, y, rw, rh), &mut out);
+            for yy in y as usize..(y + rh) as usize {
+                for xx in x as usize..(x + rw) as usize {
+                    let (a, b) = (whole.data[yy * w + xx], out.data[yy * w + xx]);
+                    assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits), "({xx}, {yy})");
+                }
+            }
+        }
     }
 
     #[test]
