@@ -342,23 +342,8 @@ impl<'a> Checker<'a> {
             min_size: self.kit.brand.fonts.min_size,
         };
         let expected_w = logo_box(target, geometry).map_or(safe.w as f32 * 0.2, |r| r.w as f32);
-        // The corner quadrant of the safe area, out to the frame's edges on
-        // the corner's sides: a mark in the unsafe inset next to its corner
-        // is found by the corner search (safe-zone then fails it), not left
-        // to the whole frame's. Tune half: 3488 -> 3494 verdicts right.
-        let quadrant = placement::corner_quadrant(safe, corner);
-        let (fw, fh) = (img.width() as i32, img.height() as i32);
-        let (x0, x1) = if corner.is_left() {
-            (0, quadrant.right())
-        } else {
-            (quadrant.x, fw)
-        };
-        let (y0, y1) = if corner.is_top() {
-            (0, quadrant.bottom())
-        } else {
-            (quadrant.y, fh)
-        };
-        let area = crate::geom::Rect::new(x0, y0, x1 - x0, y1 - y0);
+        let frame = crate::geom::Rect::new(0, 0, img.width() as i32, img.height() as i32);
+        let area = placement::corner_search_area(frame, safe, corner);
         logo::find(&pyramid, &self.model, Some(SearchHint { area, expected_w }))
     }
 }

@@ -334,7 +334,6 @@ fn presence(v: &[f32; 3]) -> f32 {
 /// A template: outline points with the unit doubled angle the mark has
 /// there, and solid points where it has no edge. Coordinates are relative
 /// to the logo box's top-left and may reach `PAD` px outside it.
-#[derive(Debug)]
 pub struct Shape {
     /// (dx, dy, cos 2θ, sin 2θ), spread along the outline.
     pub outline: Vec<(i32, i32, f32, f32)>,
