@@ -77,11 +77,25 @@ fn judged(r: Robust) -> f32 {
 /// mark (a button's corner agrees with part of an emblem's outline, and
 /// the rest of the emblem, in the button's colour, would not show).
 fn excused(r: Robust) -> f32 {
-    if r.agree - r.solid >= EXCUSE_AGREE {
-        r.unseen
+    if may_excuse(r) { r.unseen } else { 0.0 }
+}
+
+/// Whether the share not showing could be excused: the reading's
+/// [`judged`] score then depends on it.
+fn may_excuse(r: Robust) -> bool {
+    r.agree - r.solid >= EXCUSE_AGREE && r.coverage < MIN_COVERAGE
+}
+
+/// The [`judged`] reading of `shape` at (x, y): the colours under parts
+/// that do not show are read only when they could change it (most
+/// placements show enough, or too little of what shows agrees).
+fn judged_at(shape: &Shape, field: &Field, colours: &ColorPlanes, x: i32, y: i32) -> f32 {
+    let r = shape.robust(field, None, x, y);
+    judged(if may_excuse(r) {
+        shape.robust(field, Some(colours), x, y)
     } else {
-        0.0
-    }
+        r
+    })
 }
 
 /// How well the part of a mark that shows must agree for the rest to be
@@ -353,35 +367,74 @@ const COARSE_MIN_W: f32 = 16.0;
 const COARSE_MIN_H: f32 = 8.0;
 
 /// The image prepared for searching: its colour pyramid's orientation
-/// fields, made level by level as the search first needs them.
+/// fields, made level by level as the search first needs them, and at
+/// full size tile by tile.
 pub struct Pyramid {
     colors: Vec<ColorPlanes>,
     fields: Vec<OnceLock<Level>>,
-    sharp: RefCell<Sharp>,
+    /// The full-size field over 3x3 neighbourhoods, where refining reads
+    /// it (the whole level 0 is made only when it is scanned).
+    smooth: RefCell<Tiled>,
+    /// The full-size field over single pixels.
+    sharp: RefCell<Tiled>,
 }
 
-/// The single-pixel field at full size, made tile by tile where the
-/// search first reads it: a mark found in its corner never needs the rest
-/// of a story's frame.
-struct Sharp {
+/// A full-size field made tile by tile where the search first reads it:
+/// a mark found in its corner never needs the rest of a story's frame.
+struct Tiled {
     /// Full size; zero where no tile has been made yet.
     field: Field,
     /// Per tile of `TILE` x `TILE` px, row-major: whether it is made.
     made: Vec<bool>,
+    /// Over 3x3 neighbourhoods, or single pixels.
+    smooth: bool,
 }
 
-/// The side of a tile of the single-pixel field.
+/// The side of a tile of a full-size field.
 const TILE: usize = 64;
 
-impl Sharp {
-    fn new(w: usize, h: usize) -> Sharp {
-        Sharp {
-            field: Field {
-                w,
-                h,
-                data: vec![[0.0; 3]; w * h],
-            },
+impl Drop for Tiled {
+    fn drop(&mut self) {
+        let data = std::mem::take(&mut self.field.data);
+        if data.capacity() <= SPARE_MAX_PIXELS {
+            SPARE.with_borrow_mut(|spare| {
+                if spare.len() < SPARE_KEPT {
+                    spare.push(data);
+                }
+            });
+        }
+    }
+}
+
+thread_local! {
+    /// Buffers of tiled fields whose pyramid is gone, for the next
+    /// pyramid on this thread: a story's full-size fields are 25 MB each,
+    /// and zeroing them for every banner took half of preparing its
+    /// pyramid (an allocator reuses freed memory, so it cannot hand out
+    /// pages already zero).
+    static SPARE: RefCell<Vec<Vec<[f32; 3]>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Spare buffers kept per thread, and the largest kept (in pixels).
+const SPARE_KEPT: usize = 2;
+const SPARE_MAX_PIXELS: usize = 8 << 20;
+
+impl Tiled {
+    /// No tile is made: a buffer from a previous pyramid holds its
+    /// values, which are never read (every read is of tiles covered
+    /// first; in debug builds they are NaN, so a read that was not
+    /// would show).
+    fn new(w: usize, h: usize, smooth: bool) -> Tiled {
+        let mut data = SPARE.with_borrow_mut(Vec::pop).unwrap_or_default();
+        data.truncate(w * h);
+        data.resize(w * h, [0.0; 3]);
+        if cfg!(debug_assertions) {
+            data.fill([f32::NAN; 3]);
+        }
+        Tiled {
+            field: Field { w, h, data },
             made: vec![false; w.div_ceil(TILE) * h.div_ceil(TILE)],
+            smooth,
         }
     }
 
@@ -405,7 +458,7 @@ impl Sharp {
                         TILE.min(w - tx * TILE) as i32,
                         TILE.min(h - ty * TILE) as i32,
                     );
-                    Field::of_region(colors, tile, &mut self.field);
+                    Field::of_region(colors, tile, self.smooth, &mut self.field);
                 }
             }
         }
@@ -428,14 +481,29 @@ impl Pyramid {
         Pyramid {
             colors,
             fields,
-            sharp: RefCell::new(Sharp::new(w, h)),
+            smooth: RefCell::new(Tiled::new(w, h, true)),
+            sharp: RefCell::new(Tiled::new(w, h, false)),
         }
     }
 
     /// The full-size field over single pixels, made at least over `rect`.
     fn sharp(&self, rect: Rect) -> std::cell::Ref<'_, Field> {
-        self.sharp.borrow_mut().cover(rect, &self.colors[0]);
-        std::cell::Ref::map(self.sharp.borrow(), |s| &s.field)
+        Self::tiled(&self.sharp, rect, &self.colors[0])
+    }
+
+    /// The full-size field over 3x3 neighbourhoods, made at least over
+    /// `rect` (the same values as level 0's, bit for bit).
+    fn smooth(&self, rect: Rect) -> std::cell::Ref<'_, Field> {
+        Self::tiled(&self.smooth, rect, &self.colors[0])
+    }
+
+    fn tiled<'p>(
+        tiled: &'p RefCell<Tiled>,
+        rect: Rect,
+        colors: &ColorPlanes,
+    ) -> std::cell::Ref<'p, Field> {
+        tiled.borrow_mut().cover(rect, colors);
+        std::cell::Ref::map(tiled.borrow(), |t| &t.field)
     }
 
     fn levels(&self) -> usize {
@@ -830,8 +898,14 @@ impl Search<'_> {
                 // The stretched fit can be nearer the mark's true size than
                 // the coarse one was: the uniform scale is looked for
                 // around it too, so proportions are judged against the
-                // best uniform fit, not a scale step off.
-                let u2 = self.rescale(s);
+                // best uniform fit, not a scale step off. (When no other
+                // proportions fitted better, the fit is the uniform one:
+                // its scale was looked for already.)
+                let u2 = if s.rect0() == u.rect0() {
+                    u
+                } else {
+                    self.rescale(s)
+                };
                 (if u2.score > u.score { u2 } else { u }, s)
             })
             .collect();
@@ -875,9 +949,11 @@ impl Search<'_> {
 
     /// A full-size candidate at the mark's own proportions and its best
     /// scale: widths within ±12 % (in 2 % steps) of the candidate's width
-    /// and of the width its height implies, each within 3 px of its centre
-    /// (a coarse candidate can be a scale step off, and the position with
-    /// it; one from a stretched pass is off in one dimension only).
+    /// and of the width its height implies, each within 2 px of its centre
+    /// (a candidate can be a scale step off; one from a stretched pass is
+    /// off in one dimension only). Its centre is a full-size refinement's:
+    /// 3 px instead got no verdict more right on the tune half of the
+    /// corpus, for twice the readings.
     fn rescale(&self, c: Candidate) -> Candidate {
         let aspect = self.model.aspect;
         let (cx, cy) = (c.x as f32 + c.w as f32 / 2.0, c.y as f32 + c.h as f32 / 2.0);
@@ -890,7 +966,7 @@ impl Search<'_> {
         sizes.sort_unstable();
         sizes.dedup();
         let uniform = (c.w as f32 / c.h as f32 / aspect - 1.0).abs() < 0.01;
-        match self.local_search(0, cx, cy, &sizes, 3, true) {
+        match self.local_search(0, cx, cy, &sizes, 2, true) {
             Some(b) if !uniform || b.score > c.score => b,
             _ => c,
         }
@@ -900,7 +976,7 @@ impl Search<'_> {
     fn robust(&self, c: &Candidate) -> Robust {
         self.model.sharp(c.w, c.h).robust(
             &self.pyramid.sharp(padded(c.x, c.y, c.w, c.h, 0)),
-            &self.pyramid.colors[0],
+            Some(&self.pyramid.colors[0]),
             c.x,
             c.y,
         )
@@ -924,18 +1000,25 @@ impl Search<'_> {
                 (cy - h as f32 / 2.0).round() as i32,
             )
         };
-        let sharp_field;
-        let field = if sharp {
-            // Every placement tried, padded as far as outlines reach.
-            let reach = sizes
+        // At full size, the fields are made where they are read: every
+        // placement tried, padded as far as outlines reach.
+        let reach = || {
+            sizes
                 .iter()
                 .map(|&(w, h)| {
                     let (bx, by) = at(w, h);
                     padded(bx, by, w, h, radius)
                 })
-                .reduce(|a, b| a.union(b));
-            sharp_field = self.pyramid.sharp(reach.unwrap_or_default());
-            &*sharp_field
+                .reduce(|a, b| a.union(b))
+                .unwrap_or_default()
+        };
+        let tiled;
+        let field = if sharp {
+            tiled = self.pyramid.sharp(reach());
+            &*tiled
+        } else if level == 0 {
+            tiled = self.pyramid.smooth(reach());
+            &*tiled
         } else {
             &self.pyramid.field(level).field
         };
@@ -957,7 +1040,7 @@ impl Search<'_> {
                         continue;
                     }
                     let score = if sharp {
-                        judged(shape.robust(field, &self.pyramid.colors[0], x, y))
+                        judged_at(&shape, field, &self.pyramid.colors[0], x, y)
                     } else {
                         shape.score(field, x, y)
                     };

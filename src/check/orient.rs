@@ -235,13 +235,14 @@ impl Field {
         )
     }
 
-    /// Writes the single-pixel field of `img` over `region` (inside the
-    /// image) into `out` (the image's size): the field of a crop two
-    /// pixels larger on every side the image has, which over the region
-    /// is the whole image's field exactly (a pixel's value reads only its
-    /// four neighbours, and the image's own border pixels are zero in
-    /// both).
-    pub fn of_region(img: &ColorPlanes, region: crate::geom::Rect, out: &mut Field) {
+    /// Writes the field of `img` over `region` (inside the image) into
+    /// `out` (the image's size), over 3x3 neighbourhoods (`smooth`) or
+    /// single pixels: the field of a crop a few pixels larger on every
+    /// side the image has, which over the region is the whole image's
+    /// field exactly (a pixel's value reads the tensors of its
+    /// neighbourhood, each tensor its four neighbours, in the same order;
+    /// and the image's own border pixels are zero in both).
+    pub fn of_region(img: &ColorPlanes, region: crate::geom::Rect, smooth: bool, out: &mut Field) {
         let (w, h) = (img.0[0].w, img.0[0].h);
         let (x0, y0) = (region.x.max(0) as usize, region.y.max(0) as usize);
         let (x1, y1) = (
@@ -251,8 +252,10 @@ impl Field {
         if x1 <= x0 || y1 <= y0 {
             return;
         }
-        let (cx0, cy0) = (x0.saturating_sub(2), y0.saturating_sub(2));
-        let (cx1, cy1) = ((x1 + 2).min(w), (y1 + 2).min(h));
+        let r = usize::from(smooth);
+        let margin = r + 2;
+        let (cx0, cy0) = (x0.saturating_sub(margin), y0.saturating_sub(margin));
+        let (cx1, cy1) = ((x1 + margin).min(w), (y1 + margin).min(h));
         let cw = cx1 - cx0;
         let crop: Vec<Vec<f32>> = img
             .0
@@ -266,8 +269,9 @@ impl Field {
             .collect();
         let y = luma(&crop[0], &crop[1], &crop[2]);
         // Crop pixels on the crop's border, which are not the image's,
-        // have no central difference here: they are never copied out.
-        let f = field(&[&crop[0], &crop[1], &crop[2]], &y, cw, cy1 - cy0, 0);
+        // have no central difference here, and neighbourhood sums near it
+        // are cut short: neither reaches the region.
+        let f = field(&[&crop[0], &crop[1], &crop[2]], &y, cw, cy1 - cy0, r);
         for yy in y0..y1 {
             let from = (yy - cy0) * cw + (x0 - cx0);
             out.data[yy * w + x0..yy * w + x1].copy_from_slice(&f.data[from..from + (x1 - x0)]);
@@ -346,6 +350,11 @@ pub struct Shape {
     /// outline point falls in.
     cells: Vec<u8>,
     n_cells: usize,
+    /// Indices of the outline's points, cell by cell (in outline order
+    /// within a cell), and where each cell's run ends: a reading sums a
+    /// cell at a time in registers, in the order the outline has.
+    by_cell: Vec<u32>,
+    cell_end: Vec<u32>,
     /// Opaque points of the mark and their colour (sRGB code values),
     /// single-pixel templates only: what a part that does not show is
     /// checked against (see [`Shape::robust`]).
@@ -489,6 +498,8 @@ impl Shape {
         size_of_val(self.outline.as_slice())
             + size_of_val(self.solid.as_slice())
             + self.cells.len()
+            + size_of_val(self.by_cell.as_slice())
+            + size_of_val(self.cell_end.as_slice())
             + size_of_val(self.ink.as_slice())
             + self.ink_cells.len()
             + size_of_val(self.ink_mean.as_slice())
@@ -615,6 +626,14 @@ impl Shape {
         h: usize,
     ) -> Shape {
         let (cells, n_cells) = cells_of(outline.iter().map(|p| (p.0, p.1)), w, h);
+        let mut by_cell: Vec<u32> = (0..outline.len() as u32).collect();
+        by_cell.sort_by_key(|&i| cells[i as usize]);
+        let cell_end = (0..n_cells)
+            .scan(0u32, |end, k| {
+                *end += cells.iter().filter(|&&c| c as usize == k).count() as u32;
+                Some(*end)
+            })
+            .collect();
         let (ink_cells, _) = cells_of(ink.iter().map(|p| (p.0, p.1)), w, h);
         let mut sums = vec![[0f32; 4]; n_cells];
         for (&(_, _, rgb), &cell) in ink.iter().zip(&ink_cells) {
@@ -634,6 +653,8 @@ impl Shape {
             mean_presence,
             cells,
             n_cells,
+            by_cell,
+            cell_end,
             ink,
             ink_cells,
             ink_mean,
@@ -711,22 +732,29 @@ impl Shape {
     /// photo runs to black) are left out, and the share of the outline
     /// left in is reported, and of that left out, the share where the
     /// banner under the mark's ink (`colours`, the image's planes) is the
-    /// ink's own colour. Cells with edges in other directions still count
+    /// ink's own colour (when `colours`, the image's planes, are given;
+    /// none otherwise). Cells with edges in other directions still count
     /// against.
-    pub fn robust(&self, field: &Field, colours: &ColorPlanes, x: i32, y: i32) -> Robust {
+    pub fn robust(&self, field: &Field, colours: Option<&ColorPlanes>, x: i32, y: i32) -> Robust {
         let (w, h) = (field.w as i32, field.h as i32);
         let mut agree = [0f32; MAX_CELLS];
         let mut length = [0f32; MAX_CELLS];
         let mut count = [0f32; MAX_CELLS];
-        for (&(dx, dy, c, s), &cell) in self.outline.iter().zip(&self.cells) {
-            let (px, py) = (x + dx, y + dy);
-            let cell = cell as usize;
-            count[cell] += 1.0;
-            if px >= 0 && py >= 0 && px < w && py < h {
-                let v = field.data[(py * w + px) as usize];
-                agree[cell] += c * v[0] + s * v[1];
-                length[cell] += (v[0] * v[0] + v[1] * v[1]).sqrt();
+        let mut start = 0;
+        for (k, &end) in self.cell_end.iter().enumerate() {
+            let run = &self.by_cell[start as usize..end as usize];
+            start = end;
+            let (mut a, mut l) = (0f32, 0f32);
+            for &i in run {
+                let (dx, dy, c, s) = self.outline[i as usize];
+                let (px, py) = (x + dx, y + dy);
+                if px >= 0 && py >= 0 && px < w && py < h {
+                    let v = field.data[(py * w + px) as usize];
+                    a += c * v[0] + s * v[1];
+                    l += (v[0] * v[0] + v[1] * v[1]).sqrt();
+                }
             }
+            (agree[k], length[k], count[k]) = (a, l, run.len() as f32);
         }
         let mut visible = [false; MAX_CELLS];
         for k in 0..self.n_cells {
@@ -737,12 +765,12 @@ impl Shape {
             a += agree[k];
             n_visible += count[k];
         }
-        let unseen: f32 = if n_visible < self.outline.len() as f32 {
-            self.unseen_cells(colours, x, y, &visible)
+        let unseen: f32 = match colours {
+            Some(colours) if n_visible < self.outline.len() as f32 => self
+                .unseen_cells(colours, x, y, &visible)
                 .map(|k| count[k])
-                .sum()
-        } else {
-            0.0
+                .sum(),
+            _ => 0.0,
         };
         let solid = self.solid_energy(field, x, y);
         let n = self.outline.len().max(1) as f32;
@@ -1051,7 +1079,7 @@ mod tests {
     }
 
     #[test]
-    fn a_region_of_the_single_pixel_field_is_the_whole_one_exactly() {
+    fn a_region_of_either_field_is_the_whole_one_exactly() {
         let (w, h) = (37, 23);
         let mut lcg = 99u32;
         let planes: [Plane; 3] = std::array::from_fn(|_| Plane {
@@ -1065,24 +1093,30 @@ mod tests {
                 .collect(),
         });
         let img = ColorPlanes(planes);
-        let whole = Field::of(&img, false);
-        for (x, y, rw, rh) in [
-            (0, 0, 37, 23),
-            (0, 0, 5, 4),
-            (3, 2, 10, 9),
-            (30, 18, 7, 5),
-            (1, 1, 35, 21),
-        ] {
-            let mut out = Field {
-                w,
-                h,
-                data: vec![[0.0; 3]; w * h],
-            };
-            Field::of_region(&img, crate::geom::Rect::new(x, y, rw, rh), &mut out);
-            for yy in y as usize..(y + rh) as usize {
-                for xx in x as usize..(x + rw) as usize {
-                    let (a, b) = (whole.data[yy * w + xx], out.data[yy * w + xx]);
-                    assert_eq!(a.map(f32::to_bits), b.map(f32::to_bits), "({xx}, {yy})");
+        for smooth in [false, true] {
+            let whole = Field::of(&img, smooth);
+            for (x, y, rw, rh) in [
+                (0, 0, 37, 23),
+                (0, 0, 5, 4),
+                (3, 2, 10, 9),
+                (30, 18, 7, 5),
+                (1, 1, 35, 21),
+            ] {
+                let mut out = Field {
+                    w,
+                    h,
+                    data: vec![[0.0; 3]; w * h],
+                };
+                Field::of_region(&img, crate::geom::Rect::new(x, y, rw, rh), smooth, &mut out);
+                for yy in y as usize..(y + rh) as usize {
+                    for xx in x as usize..(x + rw) as usize {
+                        let (a, b) = (whole.data[yy * w + xx], out.data[yy * w + xx]);
+                        assert_eq!(
+                            a.map(f32::to_bits),
+                            b.map(f32::to_bits),
+                            "({xx}, {yy}, {smooth})"
+                        );
+                    }
                 }
             }
         }
@@ -1161,7 +1195,7 @@ mod tests {
     fn a_part_in_the_colour_behind_it_is_unseen_and_a_missing_part_is_not() {
         let mark = badge_and_bar();
         let shape = Shape::new(&mark, 40, 12, 400, Pick::Even, 128, false);
-        let read = |img: &ColorPlanes| shape.robust(&Field::of(img, false), img, 20, 14);
+        let read = |img: &ColorPlanes| shape.robust(&Field::of(img, false), Some(img), 20, 14);
         // On grey, all of it shows.
         let grey = read(&on_background(&mark, 40, [128, 128, 128], None));
         assert!(grey.coverage > 0.95 && grey.unseen == 0.0, "{grey:?}");
