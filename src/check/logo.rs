@@ -422,8 +422,9 @@ const SPARE_MAX_PIXELS: usize = 8 << 20;
 impl Tiled {
     /// No tile is made: a buffer from a previous pyramid holds its
     /// values, which are never read (every read is of tiles covered
-    /// first; in debug builds they are NaN, so a read that was not
-    /// would show).
+    /// first). What holds that is the test that a banner is judged the
+    /// same alone, after others and at any thread count (tests/check.rs);
+    /// debug builds also fill the buffer with NaN.
     fn new(w: usize, h: usize, smooth: bool) -> Tiled {
         let mut data = SPARE.with_borrow_mut(Vec::pop).unwrap_or_default();
         data.truncate(w * h);

@@ -346,13 +346,11 @@ pub struct Shape {
     /// Mean edge presence (vector length) of the template's own field
     /// over its padded box.
     pub mean_presence: f32,
-    /// The cell of the box (a grid of about eight, see [`cell_grid`]) each
-    /// outline point falls in.
-    cells: Vec<u8>,
     n_cells: usize,
-    /// Indices of the outline's points, cell by cell (in outline order
-    /// within a cell), and where each cell's run ends: a reading sums a
-    /// cell at a time in registers, in the order the outline has.
+    /// Indices of the outline's points, cell by cell of the box (a grid
+    /// of about eight, see [`cell_grid`]; in outline order within a
+    /// cell), and where each cell's run ends: a reading sums a cell at a
+    /// time in registers, in the order the outline has.
     by_cell: Vec<u32>,
     cell_end: Vec<u32>,
     /// Opaque points of the mark and their colour (sRGB code values),
@@ -497,7 +495,6 @@ impl Shape {
         use std::mem::size_of_val;
         size_of_val(self.outline.as_slice())
             + size_of_val(self.solid.as_slice())
-            + self.cells.len()
             + size_of_val(self.by_cell.as_slice())
             + size_of_val(self.cell_end.as_slice())
             + size_of_val(self.ink.as_slice())
@@ -628,12 +625,13 @@ impl Shape {
         let (cells, n_cells) = cells_of(outline.iter().map(|p| (p.0, p.1)), w, h);
         let mut by_cell: Vec<u32> = (0..outline.len() as u32).collect();
         by_cell.sort_by_key(|&i| cells[i as usize]);
-        let cell_end = (0..n_cells)
-            .scan(0u32, |end, k| {
-                *end += cells.iter().filter(|&&c| c as usize == k).count() as u32;
-                Some(*end)
-            })
-            .collect();
+        let mut cell_end = vec![0u32; n_cells];
+        for &c in &cells {
+            cell_end[c as usize] += 1;
+        }
+        for k in 1..n_cells {
+            cell_end[k] += cell_end[k - 1];
+        }
         let (ink_cells, _) = cells_of(ink.iter().map(|p| (p.0, p.1)), w, h);
         let mut sums = vec![[0f32; 4]; n_cells];
         for (&(_, _, rgb), &cell) in ink.iter().zip(&ink_cells) {
@@ -651,7 +649,6 @@ impl Shape {
             outline,
             solid,
             mean_presence,
-            cells,
             n_cells,
             by_cell,
             cell_end,

@@ -22,8 +22,8 @@ impl ColorPlanes {
     /// The planes of an sRGB image (code values, not linear light).
     pub fn of(img: &RgbImage) -> ColorPlanes {
         let (w, h) = (img.width() as usize, img.height() as usize);
-        // A plane at a time, collected from an iterator of known length:
-        // no zeroing first, and the loop vectorises.
+        // A plane at a time, collected from an iterator of known length
+        // (no zeroing first).
         let plane = |c: usize| Plane {
             w,
             h,
